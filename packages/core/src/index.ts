@@ -1,0 +1,41 @@
+/**
+ * @troupe/core — Erlang/OTP-style processes for TypeScript: spawn, send, selective receive,
+ * gen_server behaviours, links, monitors, exit signals, registered names and pg groups.
+ */
+export { Node, createNode, nodeDefaults } from './node.js'
+export type { Actor, ProcessFn, SpawnOptions, SpawnResult, NodeOptions, BehaviourArgs } from './node.js'
+export { Process } from './process.js'
+export type { ProcessContext, ProcessInfo, ProcessStatus, ReceiveOptions } from './process.js'
+export { defineBehaviour, reply, noreply, stop } from './behaviour.js'
+export type { Behaviour, AnyBehaviour, PidOf, SystemMessage } from './behaviour.js'
+export { isPid, nodeOf } from './pid.js'
+export type { Pid, Ref } from './pid.js'
+export { CallRequest, CastRequest, TIMEOUT, isExitMessage, isDownMessage } from './messages.js'
+export type { ExitReason, ExitMessage, DownMessage, ReplyTo } from './messages.js'
+export { decideExitSignal } from './exitSignal.js'
+export type { ExitSignal, ExitSignalAction } from './exitSignal.js'
+export type { Name } from './name.js'
+export { systemClock, createManualClock } from './clock.js'
+export type { Clock, ManualClock } from './clock.js'
+export { PgScope } from './pg/scope.js'
+export { isPgNotification } from './pg/notification.js'
+export type { PgNotification } from './pg/notification.js'
+export type { InspectionEvent, InspectionListener } from './inspect.js'
+export {
+  TroupeError,
+  defineError,
+  registerError,
+  encodeError,
+  decodeError,
+  describeReason,
+  CallTimeout,
+  CallExited,
+  MailboxFull,
+  NameTaken,
+  AlreadyRegistered,
+  NoProc,
+  InitFailed,
+  NotAlive,
+  NotCloneable,
+} from './errors.js'
+export type { EncodedError } from './errors.js'

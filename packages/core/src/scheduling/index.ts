@@ -1,0 +1,7 @@
+export { PendingItem } from './pendingItem.js'
+export type { PendingView } from './pendingItem.js'
+export { definePolicy, keyedPolicy, validatePolicy, InvalidPolicyChoice, InvalidPolicyKey } from './policy.js'
+export type { DefinePolicyOptions, FifoPolicy, FunctionPolicy, KeyedPolicy, Policy } from './policy.js'
+export { byMethod, earliestDeadlineFirst, fifo, priorityBy, random } from './builtins.js'
+export type { PriorityByOptions } from './builtins.js'
+export { PendingQueue } from './pendingQueue.js'

@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny 32-bit PRNG, good enough to spread choices and, unlike `Math.random`,
+ * reproducible from a seed, so that a run with `random(seed)` can be replayed.
+ * @internal
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

@@ -1,0 +1,45 @@
+import { canonicalBytes, hmacId, signatureId } from './id.js'
+import { COMMITMENTS, commitmentsOf, contentKeys, deviceOf, type Commitment, type Message } from './message.js'
+import { sign, signSync, type Wallet } from './wallet.js'
+
+/**
+ * Signs every content key of `msg` with `wallet`, on libuv's threadpool. Returns a new
+ * message with the existing commitments, the signed one (ID = sha256 of the signature) and,
+ * as HyperBEAM does, the HMAC commitment over the same keys.
+ * @example const signed = await commit({ action: 'Eval', data: '1+1' }, wallet)
+ */
+export async function commit(msg: Message, wallet: Wallet): Promise<Message> {
+  const keys = contentKeys(msg)
+  return withSignature(msg, wallet, keys, await sign(wallet, canonicalBytes(msg, keys)))
+}
+
+/** {@link commit} signing on the calling thread. */
+export function commitSync(msg: Message, wallet: Wallet): Message {
+  const keys = contentKeys(msg)
+  return withSignature(msg, wallet, keys, signSync(wallet, canonicalBytes(msg, keys)))
+}
+
+/** Adds the unsigned HMAC commitment over every content key; its ID is `id(msg, 'none')`. */
+export function commitUnsigned(msg: Message): Message {
+  const keys = contentKeys(msg)
+  return withCommitments(msg, { [hmacId(msg, keys)]: hmacCommitment(keys) })
+}
+
+function withSignature(msg: Message, wallet: Wallet, keys: string[], sig: Uint8Array): Message {
+  const signed: Commitment = {
+    'commitment-device': deviceOf(wallet.type),
+    committer: wallet.address,
+    keyid: Buffer.from(wallet.publicKey).toString('base64url'),
+    signature: Buffer.from(sig).toString('base64url'),
+    committed: keys,
+  }
+  return withCommitments(msg, { [signatureId(sig)]: signed, [hmacId(msg, keys)]: hmacCommitment(keys) })
+}
+
+function hmacCommitment(keys: readonly string[]): Commitment {
+  return { 'commitment-device': 'hmac-sha256', committed: keys }
+}
+
+function withCommitments(msg: Message, added: Record<string, Commitment>): Message {
+  return { ...msg, [COMMITMENTS]: { ...commitmentsOf(msg), ...added } }
+}

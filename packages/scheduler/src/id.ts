@@ -1,0 +1,68 @@
+import { createHash, createHmac } from 'node:crypto'
+import { encodeCanonical } from './canonical.js'
+import { InvalidMessage } from './errors.js'
+import { commitmentsOf, contentKeys, isSigned, type Message } from './message.js'
+
+/** `none`: the content, ignoring signatures. `all`: the content as committed by its signers. */
+export type IdSpec = 'none' | 'all'
+
+// The HMAC key AO uses for unsigned commitments; it is public, the HMAC is a keyed hash, not a secret.
+const HMAC_KEY = 'ao'
+
+// 43 base64url characters carry 258 bits; the last one must leave the 2 spare bits zero,
+// otherwise two strings would name the same 32 bytes.
+const ID_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
+
+/** True for a 43-character base64url string that is the canonical encoding of 32 bytes. */
+export function isProcessId(s: unknown): s is string {
+  return typeof s === 'string' && ID_PATTERN.test(s)
+}
+
+/** The canonical bytes of `keys` of `msg` (default: every content key); see canonical.ts. */
+export function canonicalBytes(msg: Message, keys: readonly string[] = contentKeys(msg)): Uint8Array {
+  return encodeCanonical(msg, keys, idAllBytes)
+}
+
+/** The unsigned (HMAC) commitment ID over `keys` of `msg`: base64url(HMAC-SHA256("ao", canonical bytes)). */
+export function hmacId(msg: Message, keys: readonly string[] = contentKeys(msg)): string {
+  return createHmac('sha256', HMAC_KEY).update(canonicalBytes(msg, keys)).digest('base64url')
+}
+
+/** A signed commitment's ID: base64url(sha256(signature)). */
+export function signatureId(signature: Uint8Array): string {
+  return createHash('sha256').update(signature).digest('base64url')
+}
+
+/**
+ * The ID of a message, always 43 characters.
+ * - `none`: the HMAC ID of all content keys.
+ * - `all`: the sum modulo 2^256 of the signed commitment IDs (as big-endian integers), so it
+ *   does not depend on signing order; `id(msg, 'none')` when nothing is signed.
+ * @throws InvalidMessage when the message cannot be encoded.
+ * @example id({ data: 'hi' }, 'none').length === 43
+ */
+export function id(msg: Message, spec: IdSpec = 'all'): string {
+  if (spec === 'none') return hmacId(msg)
+  return Buffer.from(idAllBytes(msg)).toString('base64url')
+}
+
+function idAllBytes(msg: Message): Uint8Array {
+  const signed = Object.entries(commitmentsOf(msg)).filter(([, c]) => isSigned(c))
+  if (signed.length === 0) return createHmac('sha256', HMAC_KEY).update(canonicalBytes(msg)).digest()
+  const sum = new Uint8Array(32)
+  for (const [cid] of signed) {
+    if (!isProcessId(cid)) throw new InvalidMessage({ reason: `commitment ID ${JSON.stringify(cid)} is not a 32-byte base64url ID` })
+    addInto(sum, Buffer.from(cid, 'base64url'))
+  }
+  return sum
+}
+
+/** sum += x (mod 2^256), both 32-byte big-endian. */
+function addInto(sum: Uint8Array, x: Uint8Array): void {
+  let carry = 0
+  for (let i = 31; i >= 0; i--) {
+    const t = (sum[i] as number) + (x[i] as number) + carry
+    sum[i] = t & 0xff
+    carry = t >> 8
+  }
+}

@@ -1,0 +1,105 @@
+import { open, type Database } from 'lmdb'
+import type { Assignment } from './assignment.js'
+import { InvalidOption, SlotConflict, StoreClosed } from './errors.js'
+import { checkRange, checkWrite, type AssignmentStore, type Latest } from './store.js'
+
+export interface LmdbStoreOptions {
+  /** Directory of the LMDB environment; created if missing. Required. */
+  readonly path: string
+}
+
+// Key = ascii(procId) (43 bytes) || slot as 8-byte big-endian: byte order is (process, slot)
+// order, so a process's slots are one contiguous, numerically sorted range.
+const ID_LEN = 43
+const KEY_LEN = ID_LEN + 8
+
+function keyOf(procId: string, slot: number): Buffer {
+  const k = Buffer.allocUnsafe(KEY_LEN)
+  k.write(procId, 0, ID_LEN, 'latin1')
+  k.writeUInt32BE(Math.floor(slot / 2 ** 32), ID_LEN)
+  k.writeUInt32BE(slot >>> 0, ID_LEN + 4)
+  return k
+}
+
+/**
+ * Opens (or creates) an LMDB-backed {@link AssignmentStore}.
+ *
+ * Durability: `write` resolves after `db.flushed`, i.e. after the commit holding its puts
+ * is synced to disk (lmdb-js's overlappingSync resolves put promises earlier, at commit).
+ * `noSync` is never used. Group commit: lmdb-js puts every write issued in one event turn into
+ * one transaction, and `write` adds no await before its puts, so concurrent writes share a sync.
+ */
+export async function openLmdbStore(options: LmdbStoreOptions): Promise<AssignmentStore> {
+  if (typeof options?.path !== 'string' || options.path === '') {
+    throw new InvalidOption({ option: 'options.path', expected: 'a non-empty string' })
+  }
+  // msgpack keeps Uint8Array bodies; records off, because every `commitments` map has its own
+  // key set (commitment IDs) and would each become a shared structure.
+  const db: Database<Assignment, Buffer> = open({
+    path: options.path,
+    keyEncoding: 'binary',
+    encoding: 'msgpack',
+    encoder: { useRecords: false },
+  })
+  // Last slot written or being written, per process, once known: the slot check must see
+  // writes that are not committed yet, which reads cannot.
+  const tails = new Map<string, number>()
+  let closed = false
+  const open_ = (): void => {
+    if (closed) throw new StoreClosed({ store: 'lmdb' })
+  }
+
+  const lastOnDisk = (procId: string): Assignment | undefined => {
+    for (const { value } of db.getRange({
+      start: keyOf(procId, Number.MAX_SAFE_INTEGER),
+      end: Buffer.from(procId, 'latin1'),
+      reverse: true,
+      limit: 1,
+    })) {
+      return value
+    }
+    return undefined
+  }
+
+  return {
+    async latest(procId) {
+      open_()
+      checkRange(procId, 0, 0, 1)
+      const a = lastOnDisk(procId)
+      return a === undefined ? undefined : ({ slot: a.slot, hashChain: a.hashChain, assignment: a } satisfies Latest)
+    },
+    async read(procId, from, to = Number.MAX_SAFE_INTEGER, limit = Infinity) {
+      open_()
+      checkRange(procId, from, to, limit)
+      const range = db.getRange({ start: keyOf(procId, from), end: keyOf(procId, to + 1), ...(limit === Infinity ? {} : { limit }) })
+      return range.map(({ value }) => value).asArray
+    },
+    async write(procId, assignments) {
+      open_()
+      const first = assignments[0]
+      if (first === undefined) return
+      const tail = checkWrite(procId, assignments, tails.get(procId) ?? lastOnDisk(procId)?.slot ?? -1)
+      tails.set(procId, tail)
+      // The condition guards against another writer of the same environment: it is checked
+      // inside the write transaction, so it is atomic with the puts.
+      const written = db.ifNoExists(keyOf(procId, first.slot), () => {
+        for (const a of assignments) void db.put(keyOf(procId, a.slot), a)
+      })
+      // `flushed` is a thenable read when `then` is called: take it now, in this turn, so it
+      // is the flush of the transaction holding these puts.
+      const flushed = new Promise<unknown>((resolve, reject) => db.flushed.then(resolve, reject))
+      try {
+        const [ok] = await Promise.all([written, flushed])
+        if (!ok) throw new SlotConflict({ procId, expected: first.slot + 1, got: first.slot })
+      } catch (err) {
+        tails.delete(procId)
+        throw err
+      }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await db.close()
+    },
+  }
+}
