@@ -48,15 +48,15 @@ type MaybeAsync<T> = T | Promise<T>
 
 export interface Behaviour<S, Msg = unknown, Req = never, Rep = unknown, Args extends unknown[] = []> {
   /** Builds the initial state. Throwing (or returning `stop`) ends the process with that reason. */
-  init(ctx: ProcessContext<Msg>, ...args: Args): MaybeAsync<S | StopResult<S>>
-  handleCall?(request: Req, from: ReplyTo, state: S, ctx: ProcessContext<Msg>): MaybeAsync<
+  init(ctx: ProcessContext<NoInfer<Msg>>, ...args: Args): MaybeAsync<S | StopResult<S>>
+  handleCall?(request: Req, from: ReplyTo, state: S, ctx: ProcessContext<NoInfer<Msg>>): MaybeAsync<
     ReplyResult<Rep, S> | NoReplyResult<S> | StopResult<S, Rep>
   >
-  handleCast?(message: Msg, state: S, ctx: ProcessContext<Msg>): MaybeAsync<S | StopResult<S>>
+  handleCast?(message: Msg, state: S, ctx: ProcessContext<NoInfer<Msg>>): MaybeAsync<S | StopResult<S>>
   /** Plain messages, and system messages (`EXIT` when trapping, `DOWN`, pg notifications). */
-  handleInfo?(message: Msg | SystemMessage, state: S, ctx: ProcessContext<Msg>): MaybeAsync<S | StopResult<S>>
+  handleInfo?(message: Msg | SystemMessage, state: S, ctx: ProcessContext<NoInfer<Msg>>): MaybeAsync<S | StopResult<S>>
   /** Runs when the process stops itself, crashes in a handler, or its parent's exit is trapped. */
-  terminate?(reason: ExitReason, state: S, ctx: ProcessContext<Msg>): void | Promise<void>
+  terminate?(reason: ExitReason, state: S, ctx: ProcessContext<NoInfer<Msg>>): void | Promise<void>
 }
 
 /** Any behaviour, whatever its types (for containers like supervisors). */
@@ -77,7 +77,7 @@ export type PidOf<B> = B extends Behaviour<infer _S, infer M, infer Q, infer R, 
  *   handleCast: (by: number, n: number) => n + by,
  * })
  */
-export function defineBehaviour<S, Msg = never, Req = never, Rep = never, Args extends unknown[] = []>(
+export function defineBehaviour<S, Msg = unknown, Req = unknown, Rep = unknown, Args extends unknown[] = []>(
   b: Behaviour<S, Msg, Req, Rep, Args>,
 ): Behaviour<S, Msg, Req, Rep, Args> {
   if (typeof b !== 'object' || b === null || typeof b.init !== 'function')

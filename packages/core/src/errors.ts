@@ -70,10 +70,14 @@ export function decodeError(value: unknown): unknown {
 }
 
 /** Declares a tagged, registered error class whose message is built from its fields. */
-export function defineError<F extends Record<string, unknown>>(tag: string, message: (f: F) => string) {
+// `name`, `message`, `stack` and `tag` are Error's own; fields may not shadow them.
+export function defineError<F extends Record<string, unknown> & { name?: never; message?: never; stack?: never; tag?: never }>(tag: string, message: (f: F) => string) {
   const cls = class extends TroupeError {
     static override readonly tag = tag
-    readonly tag = tag
+    // On the prototype, so decoded instances (built without the constructor) have it too.
+    get tag(): string {
+      return tag
+    }
     override get name(): string {
       return tag
     }
@@ -83,10 +87,11 @@ export function defineError<F extends Record<string, unknown>>(tag: string, mess
     }
     override fields(): Record<string, unknown> {
       const out: Record<string, unknown> = {}
-      for (const k of Object.keys(this)) if (k !== 'tag') out[k] = (this as Record<string, unknown>)[k]
+      for (const k of Object.keys(this)) out[k] = (this as Record<string, unknown>)[k]
       return out
     }
   }
+  Object.defineProperty(cls, 'name', { value: tag })
   registerError(cls)
   return cls as unknown as {
     new (f: F): TroupeError & Readonly<F> & { readonly tag: typeof tag }
@@ -117,16 +122,16 @@ export const MailboxFull = defineError<{ pid: string; capacity: number }>(
 export type MailboxFull = InstanceType<typeof MailboxFull>
 
 /** `register` with a name another process holds. */
-export const NameTaken = defineError<{ name: unknown; owner: string }>(
+export const NameTaken = defineError<{ wanted: unknown; owner: string }>(
   'NameTaken',
-  (f) => `name ${JSON.stringify(f.name)} is already registered to ${f.owner}`,
+  (f) => `name ${JSON.stringify(f.wanted)} is already registered to ${f.owner}`,
 )
 export type NameTaken = InstanceType<typeof NameTaken>
 
 /** `register` for a process that already has a name (a process has at most one, as in OTP). */
-export const AlreadyRegistered = defineError<{ pid: string; name: unknown }>(
+export const AlreadyRegistered = defineError<{ pid: string; current: unknown }>(
   'AlreadyRegistered',
-  (f) => `${f.pid} is already registered as ${JSON.stringify(f.name)}`,
+  (f) => `${f.pid} is already registered as ${JSON.stringify(f.current)}`,
 )
 export type AlreadyRegistered = InstanceType<typeof AlreadyRegistered>
 

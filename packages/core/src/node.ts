@@ -168,7 +168,7 @@ export class Node {
         if (!isName(opts.name)) throw new TypeError(`options.name must be a non-empty string or tuple, got ${describe(opts.name)}`)
         key = nameKey(opts.name)
         const owner = this.names.get(key)
-        if (owner !== undefined) throw new NameTaken({ name: opts.name, owner: owner.pid })
+        if (owner !== undefined) throw new NameTaken({ wanted: opts.name, owner: owner.pid })
       }
     }
     if (fnStyle && waiter !== undefined) throw new TypeError('start() needs a behaviour; process functions have no init to wait for')
@@ -638,8 +638,7 @@ export class Node {
       for (const [ref, target] of p.monitoring) this.procs.get(target)?.monitors?.delete(ref)
       p.monitoring = null
     }
-    const insp = this.inspectors !== null
-    if (insp) this.emit({ type: 'exit', pid: p.self, reason })
+    if (this.inspectors !== null) this.emit({ type: 'exit', pid: p.self, reason })
     if (p.links !== null) {
       const links = p.links
       p.links = null
@@ -659,7 +658,7 @@ export class Node {
           if (wp === undefined) continue
           wp.monitoring?.delete(ref)
           this.deliver(wp, { type: 'DOWN', ref, pid: p.self, reason }, false)
-          if (insp) this.emit({ type: 'down', ref, watcher: w, target: p.self, reason })
+          if (this.inspectors !== null) this.emit({ type: 'down', ref, watcher: w, target: p.self, reason })
         } else w.down(ref, p.self, reason)
       }
     }
@@ -783,10 +782,10 @@ export class Node {
     assertPid(pid, 'pid')
     const key = nameKey(name)
     const owner = this.names.get(key)
-    if (owner !== undefined) throw new NameTaken({ name, owner: owner.pid })
+    if (owner !== undefined) throw new NameTaken({ wanted: name, owner: owner.pid })
     const p = this.procs.get(pid)
     if (p === undefined) throw new NoProc({ target: pid, operation: 'register' })
-    if (p.nameKey !== null) throw new AlreadyRegistered({ pid, name: this.names.get(p.nameKey)!.name })
+    if (p.nameKey !== null) throw new AlreadyRegistered({ pid, current: this.names.get(p.nameKey)!.name })
     this.names.set(key, { name, pid })
     p.nameKey = key
   }
@@ -868,7 +867,9 @@ export class Node {
 
   /** @internal */
   emit(e: InspectionEvent): void {
-    for (const l of this.inspectors!) l(e)
+    // A listener may unsubscribe the last listener while an exit is still being reported.
+    const ls = this.inspectors
+    if (ls !== null) for (const l of ls) l(e)
   }
 
   // ---------------------------------------------------------------- pg and internals

@@ -1,6 +1,6 @@
 import type { Assignment } from './assignment.js'
 import { StoreClosed } from './errors.js'
-import { checkRange, checkWrite, type AssignmentStore, type Latest } from './store.js'
+import { checkProcId, checkRange, checkWrite, type AssignmentStore, type Latest } from './store.js'
 
 /** Decides whether a write fails: return the error to reject it with, or `undefined`. */
 export type FailWrite = (procId: string, slots: readonly number[]) => Error | undefined
@@ -32,7 +32,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     failWrite: options.failWrite,
     async latest(procId) {
       open()
-      checkRange(procId, 0, 0, 1)
+      checkProcId(procId)
       const list = procs.get(procId)
       const last = list?.[list.length - 1]
       if (last === undefined) return undefined

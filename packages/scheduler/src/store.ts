@@ -31,13 +31,18 @@ export interface AssignmentStore {
   close(): Promise<void>
 }
 
+/** @internal */
+export function checkProcId(procId: string): void {
+  if (!isProcessId(procId)) throw new InvalidProcessId({ procId })
+}
+
 /**
  * Validates a write against the process's tail (last slot written or pending, -1 if none).
  * @returns the new tail.
  * @internal
  */
 export function checkWrite(procId: string, assignments: readonly Assignment[], tail: number): number {
-  if (!isProcessId(procId)) throw new InvalidProcessId({ procId })
+  checkProcId(procId)
   let expected = tail + 1
   for (const a of assignments) {
     if (a.process !== procId) throw new InvalidAssignment({ procId, slot: a.slot, reason: `belongs to process ${a.process}` })
@@ -49,7 +54,7 @@ export function checkWrite(procId: string, assignments: readonly Assignment[], t
 
 /** @internal */
 export function checkRange(procId: string, from: number, to: number, limit: number): void {
-  if (!isProcessId(procId)) throw new InvalidProcessId({ procId })
+  checkProcId(procId)
   if (!isSlot(from)) throw new InvalidOption({ option: 'from', expected: 'a non-negative safe integer' })
   if (!isSlot(to)) throw new InvalidOption({ option: 'to', expected: 'a non-negative safe integer' })
   if (!(limit === Infinity || (Number.isSafeInteger(limit) && limit > 0))) {

