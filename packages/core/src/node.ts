@@ -8,7 +8,7 @@
  * cannot starve the others. The node awaits (one microtask) only when every mailbox is
  * empty; a promise per message would halve throughput.
  */
-import { ALIVE, BUSY, FN_STYLE, NEEDS_START, Process, SCHEDULED, TERMINATING, TRAP_EXIT } from './process.js'
+import { ALIVE, BUSY, FN_STYLE, NEEDS_START, NO_MAIL, Process, SCHEDULED, TERMINATING, TRAP_EXIT } from './process.js'
 import type { ExitHook, ExitWatcher, ProcessInfo, ProcessStatus, ReceiveOptions, Receiver } from './process.js'
 import { isPid, makePid, makeRef, nodeOf, validNodeName, type Pid, type Ref } from './pid.js'
 import { decideExitSignal } from './exitSignal.js'
@@ -108,6 +108,14 @@ export class Node {
   /** @internal */ inspectors: Set<InspectionListener> | null = null
   private readonly scopes = new Map<string, PgScope>()
   private readonly drainFn = () => this.drain()
+  /** `<name.` — pids are this plus a serial plus `>`; built once. */
+  private readonly pidPrefix: string
+  /**
+   * The last process `send` looked up. Repeated sends to one pid skip the table lookup;
+   * cleared when that process exits.
+   */
+  private lastTo: string | null = null
+  private lastProc: Process | null = null
 
   constructor(opts: NodeOptions = {}) {
     assertKnownOptions(opts, NODE_OPTIONS, 'options')
@@ -120,6 +128,7 @@ export class Node {
     this.clock = opts.clock ?? systemClock
     this.budget = opts.budget ?? nodeDefaults.budget
     this.pid = makePid(name, 0)
+    this.pidPrefix = `<${name}.`
   }
 
   // ---------------------------------------------------------------- spawning
@@ -172,7 +181,7 @@ export class Node {
       }
     }
     if (fnStyle && waiter !== undefined) throw new TypeError('start() needs a behaviour; process functions have no init to wait for')
-    const pid = makePid(this.name, ++this.serial)
+    const pid = (this.pidPrefix + ++this.serial + '>') as Pid
     const p = new Process(pid, this, actor, args ?? EMPTY, flags)
     if (opts?.mailboxCapacity !== undefined) p.capacity = opts.mailboxCapacity
     this.procs.set(pid, p)
@@ -212,8 +221,10 @@ export class Node {
   /** @internal */
   _send(to: unknown, msg: unknown, from: Pid): void {
     if (typeof to === 'string') {
-      const p = this.procs.get(to)
+      const p = to === this.lastTo ? this.lastProc! : this.procs.get(to)
       if (p !== undefined) {
+        this.lastTo = to
+        this.lastProc = p
         this.deliver(p, msg, true)
         if (this.inspectors !== null) this.emit({ type: 'send', from, to: p.self })
         return
@@ -339,6 +350,7 @@ export class Node {
       }
     }
     if (bounded && p.capacity !== 0 && p.qt - p.qh >= p.capacity) throw new MailboxFull({ pid: p.self, capacity: p.capacity })
+    if (p.q === NO_MAIL) p.q = []
     p.q[p.qt++] = msg
     if ((p.flags & (SCHEDULED | BUSY | FN_STYLE)) === 0) this.enqueue(p)
   }
@@ -398,7 +410,7 @@ export class Node {
       if (p.qh === p.qt) {
         p.qh = p.qt = 0
         // Give back the memory of a burst; keep small arrays to avoid reallocating.
-        if (p.q.length > 1024) p.q = []
+        if (p.q.length > 1024) p.q = NO_MAIL
       }
       n++
       p.handled++
@@ -466,14 +478,17 @@ export class Node {
   private dispatch(p: Process, beh: AnyBehaviour, m: unknown): void {
     let r: unknown
     try {
-      if (m instanceof CallRequest) {
+      // Most messages are plain data: test for the envelopes only when it is an object.
+      if (typeof m !== 'object' || m === null) {
+        if (beh.handleInfo === undefined) return
+        r = beh.handleInfo(m, p.state, p)
+      } else if (m instanceof CallRequest) {
         if (beh.handleCall === undefined) throw new TypeError(`behaviour of ${p.self} has no handleCall for call ${describe(m.request)}`)
         r = beh.handleCall(m.request, m.from, p.state, p)
         if (r instanceof Promise) this.await(p, r, m.from)
         else this.applyCall(p, r, m.from)
         return
-      }
-      if (m instanceof CastRequest) {
+      } else if (m instanceof CastRequest) {
         if (beh.handleCast === undefined) return
         r = beh.handleCast(m.message, p.state, p)
       } else {
@@ -489,9 +504,11 @@ export class Node {
       this.crashed(p, e, true)
       return
     }
-    if (r instanceof Promise) this.await(p, r, undefined)
-    else if (r instanceof StopResult) this.stopWith(p, r.reason, r)
-    else if ((p.flags & ALIVE) !== 0) p.state = r
+    if (typeof r === 'object' && r !== null) {
+      if (r instanceof Promise) return this.await(p, r, undefined)
+      if (r instanceof StopResult) return this.stopWith(p, r.reason, r)
+    }
+    if ((p.flags & ALIVE) !== 0) p.state = r
   }
 
   private applyCall(p: Process, r: unknown, from: ReplyTo): void {
@@ -600,6 +617,10 @@ export class Node {
     if ((p.flags & ALIVE) === 0) return
     p.flags &= ~(ALIVE | SCHEDULED)
     this.procs.delete(p.self)
+    if (this.lastProc === p) {
+      this.lastTo = null
+      this.lastProc = null
+    }
     this.dying.push(p, reason)
     if (this.reaping) return
     this.reaping = true
@@ -624,7 +645,7 @@ export class Node {
       if (p.recv.timer !== undefined) this.clock.clearTimeout(p.recv.timer)
       p.recv = null
     }
-    p.q = []
+    p.q = NO_MAIL
     p.qh = p.qt = 0
     p.state = undefined
     if (this.initWaiters.size !== 0) {

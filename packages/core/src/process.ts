@@ -11,6 +11,12 @@ import type { ExitReason, ReplyTo, TIMEOUT } from './messages.js'
 import type { Name } from './name.js'
 import { NotAlive } from './errors.js'
 
+/**
+ * @internal The mailbox of a process that never got a message, and of a dead one. Never
+ * written: `deliver` swaps in a real array first.
+ */
+export const NO_MAIL: unknown[] = []
+
 /** @internal flag bits */
 export const ALIVE = 1
 export const SCHEDULED = 2
@@ -64,7 +70,8 @@ export interface ProcessInfo {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export class Process<Msg = any> {
-  /** @internal */ q: unknown[] = []
+  /** @internal mailbox; the shared NO_MAIL until the first message, to keep idle processes small */
+  q: unknown[] = NO_MAIL
   /** @internal head index into q */ qh = 0
   /** @internal tail index into q */ qt = 0
   /** @internal */ flags: number

@@ -1,4 +1,4 @@
-import { canonicalBytes, hmacId, signatureId } from './id.js'
+import { canonicalBytes, hmacId, hmacOfBytes, signatureId } from './id.js'
 import { COMMITMENTS, commitmentsOf, contentKeys, deviceOf, type Commitment, type Message } from './message.js'
 import { sign, signSync, type Wallet } from './wallet.js'
 
@@ -8,15 +8,26 @@ import { sign, signSync, type Wallet } from './wallet.js'
  * as HyperBEAM does, the HMAC commitment over the same keys.
  * @example const signed = await commit({ action: 'Eval', data: '1+1' }, wallet)
  */
-export async function commit(msg: Message, wallet: Wallet): Promise<Message> {
+export function commit(msg: Message, wallet: Wallet): Promise<Message> {
+  return commitWith(msg, wallet, sign)
+}
+
+/** A signing function with the shape of {@link sign}; the scheduler lets tests inject one. */
+export type Signer = (wallet: Wallet, bytes: Uint8Array) => Promise<Uint8Array>
+
+/** {@link commit} with the signature made by `signer`. @internal */
+export async function commitWith(msg: Message, wallet: Wallet, signer: Signer): Promise<Message> {
   const keys = contentKeys(msg)
-  return withSignature(msg, wallet, keys, await sign(wallet, canonicalBytes(msg, keys)))
+  // Encoded once, for both the signature and the HMAC commitment over the same keys.
+  const bytes = canonicalBytes(msg, keys)
+  return withSignature(msg, wallet, keys, await signer(wallet, bytes), hmacOfBytes(bytes))
 }
 
 /** {@link commit} signing on the calling thread. */
 export function commitSync(msg: Message, wallet: Wallet): Message {
   const keys = contentKeys(msg)
-  return withSignature(msg, wallet, keys, signSync(wallet, canonicalBytes(msg, keys)))
+  const bytes = canonicalBytes(msg, keys)
+  return withSignature(msg, wallet, keys, signSync(wallet, bytes), hmacOfBytes(bytes))
 }
 
 /** Adds the unsigned HMAC commitment over every content key; its ID is `id(msg, 'none')`. */
@@ -25,7 +36,7 @@ export function commitUnsigned(msg: Message): Message {
   return withCommitments(msg, { [hmacId(msg, keys)]: hmacCommitment(keys) })
 }
 
-function withSignature(msg: Message, wallet: Wallet, keys: string[], sig: Uint8Array): Message {
+function withSignature(msg: Message, wallet: Wallet, keys: string[], sig: Uint8Array, hmac: string): Message {
   const signed: Commitment = {
     'commitment-device': deviceOf(wallet.type),
     committer: wallet.address,
@@ -33,7 +44,7 @@ function withSignature(msg: Message, wallet: Wallet, keys: string[], sig: Uint8A
     signature: Buffer.from(sig).toString('base64url'),
     committed: keys,
   }
-  return withCommitments(msg, { [signatureId(sig)]: signed, [hmacId(msg, keys)]: hmacCommitment(keys) })
+  return withCommitments(msg, { [signatureId(sig)]: signed, [hmac]: hmacCommitment(keys) })
 }
 
 function hmacCommitment(keys: readonly string[]): Commitment {

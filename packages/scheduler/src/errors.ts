@@ -1,32 +1,9 @@
 /**
- * Tagged errors of @troupe/scheduler.
- *
- * `defineError` mirrors the signature of @troupe/core's `defineError(tag, (fields) => message)`,
- * so that switching to core's (which also registers the class for its cross-thread serializer)
- * is a one-line import change.
+ * Tagged errors of @troupe/scheduler, declared with @troupe/core's `defineError`, so they
+ * carry a stable tag, a static `is()` guard, and survive a thread boundary through core's
+ * `encodeError` / `decodeError` (the classes are registered on declaration).
  */
-
-/** Declares a tagged error class whose message is built from its fields. */
-export function defineError<F extends Record<string, unknown>>(tag: string, message: (f: F) => string) {
-  const cls = class extends Error {
-    static readonly tag = tag
-    readonly tag = tag
-    constructor(f: F) {
-      super(message(f))
-      this.name = tag
-      Object.assign(this, f)
-    }
-    /** True for an instance, or for any object (e.g. a structured-cloned error) carrying this tag. */
-    static is(value: unknown): boolean {
-      return value instanceof cls || (typeof value === 'object' && value !== null && (value as { tag?: unknown }).tag === tag)
-    }
-  }
-  return cls as unknown as {
-    new (f: F): Error & Readonly<F> & { readonly tag: string }
-    readonly tag: string
-    is(value: unknown): value is Error & Readonly<F> & { readonly tag: string }
-  }
-}
+import { defineError } from '@troupe/core'
 
 /** A message breaks the message model (bad value type, reserved key, malformed commitments). */
 export const InvalidMessage = defineError<{ reason: string }>('InvalidMessage', (f) => `invalid message: ${f.reason}`)

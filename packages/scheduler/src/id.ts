@@ -25,7 +25,12 @@ export function canonicalBytes(msg: Message, keys: readonly string[] = contentKe
 
 /** The unsigned (HMAC) commitment ID over `keys` of `msg`: base64url(HMAC-SHA256("ao", canonical bytes)). */
 export function hmacId(msg: Message, keys: readonly string[] = contentKeys(msg)): string {
-  return createHmac('sha256', HMAC_KEY).update(canonicalBytes(msg, keys)).digest('base64url')
+  return hmacOfBytes(canonicalBytes(msg, keys))
+}
+
+/** {@link hmacId} of bytes already encoded, so a signer encodes a message once. @internal */
+export function hmacOfBytes(bytes: Uint8Array): string {
+  return createHmac('sha256', HMAC_KEY).update(bytes).digest('base64url')
 }
 
 /** A signed commitment's ID: base64url(sha256(signature)). */
