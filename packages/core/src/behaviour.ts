@@ -9,6 +9,7 @@ import type { ExitReason, ReplyTo } from './messages.js'
 import type { Pid } from './pid.js'
 import type { ExitMessage, DownMessage } from './messages.js'
 import type { PgNotification } from './pg/notification.js'
+import { validatePolicy, type Policy } from './scheduling/policy.js'
 
 /** @internal */
 export class ReplyResult<R, S> {
@@ -55,6 +56,11 @@ export interface Behaviour<S, Msg = unknown, Req = never, Rep = unknown, Args ex
   handleCast?(message: Msg, state: S, ctx: ProcessContext<NoInfer<Msg>>): MaybeAsync<S | StopResult<S>>
   /** Plain messages, and system messages (`EXIT` when trapping, `DOWN`, pg notifications). */
   handleInfo?(message: Msg | SystemMessage, state: S, ctx: ProcessContext<NoInfer<Msg>>): MaybeAsync<S | StopResult<S>>
+  /**
+   * The default scheduling policy of this behaviour's processes (`spawn`'s `scheduler` option
+   * overrides it). Default FIFO.
+   */
+  scheduler?: Policy<S, unknown>
   /** Runs when the process stops itself, crashes in a handler, or its parent's exit is trapped. */
   terminate?(reason: ExitReason, state: S, ctx: ProcessContext<NoInfer<Msg>>): void | Promise<void>
 }
@@ -85,5 +91,6 @@ export function defineBehaviour<S, Msg = unknown, Req = unknown, Rep = unknown, 
   for (const k of ['handleCall', 'handleCast', 'handleInfo', 'terminate'] as const) {
     if (b[k] !== undefined && typeof b[k] !== 'function') throw new TypeError(`behaviour.${k} must be a function`)
   }
+  if (b.scheduler !== undefined) validatePolicy(b.scheduler, 'behaviour.scheduler')
   return b
 }

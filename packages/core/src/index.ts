@@ -2,10 +2,25 @@
  * @troupe/core — Erlang/OTP-style processes for TypeScript: spawn, send, selective receive,
  * gen_server behaviours, links, monitors, exit signals, registered names and pg groups.
  */
-export { Node, createNode, nodeDefaults } from './node.js'
+export { Node, createNode, nodeDefaults, methodOf } from './node.js'
 export type { Actor, ProcessFn, SpawnOptions, SpawnResult, NodeOptions, BehaviourArgs } from './node.js'
 export { Process } from './process.js'
-export type { ProcessContext, ProcessInfo, ProcessStatus, ReceiveOptions } from './process.js'
+export type { ProcessContext, ProcessInfo, ProcessStatus, ReceiveOptions, MessageOptions, CallOptions } from './process.js'
+export {
+  PendingItem,
+  PendingQueue,
+  definePolicy,
+  keyedPolicy,
+  validatePolicy,
+  fifo,
+  random,
+  earliestDeadlineFirst,
+  priorityBy,
+  byMethod,
+  InvalidPolicyChoice,
+  InvalidPolicyKey,
+} from './scheduling/index.js'
+export type { PendingView, Policy, FifoPolicy, FunctionPolicy, KeyedPolicy, DefinePolicyOptions, PriorityByOptions } from './scheduling/index.js'
 export { defineBehaviour, reply, noreply, stop } from './behaviour.js'
 export type { Behaviour, AnyBehaviour, PidOf, SystemMessage } from './behaviour.js'
 export { isPid, nodeOf } from './pid.js'

@@ -9,7 +9,10 @@
  * empty; a promise per message would halve throughput.
  */
 import { ALIVE, BUSY, FN_STYLE, NEEDS_START, NO_MAIL, Process, SCHEDULED, TERMINATING, TRAP_EXIT } from './process.js'
-import type { ExitHook, ExitWatcher, ProcessInfo, ProcessStatus, ReceiveOptions, Receiver } from './process.js'
+import type { CallOptions, ExitHook, ExitWatcher, MessageOptions, ProcessInfo, ProcessStatus, ReceiveOptions, Receiver } from './process.js'
+import { PendingQueue } from './scheduling/pendingQueue.js'
+import { PendingItem } from './scheduling/pendingItem.js'
+import { validatePolicy, type Policy } from './scheduling/policy.js'
 import { isPid, makePid, makeRef, nodeOf, validNodeName, type Pid, type Ref } from './pid.js'
 import { decideExitSignal } from './exitSignal.js'
 import { CallRequest, CastRequest, TIMEOUT, type ExitReason, type ReplyTo } from './messages.js'
@@ -33,8 +36,15 @@ export interface SpawnOptions {
   mailboxCapacity?: number
   /** Register the process under this name as it is created (atomically). */
   name?: Name
+  /**
+   * The policy that picks which pending message a behaviour handles next (overrides the
+   * behaviour's own `scheduler`). Default FIFO, which uses the plain mailbox.
+   */
+  scheduler?: Policy<never, unknown>
 }
-const SPAWN_OPTIONS = ['trapExit', 'mailboxCapacity', 'name'] as const
+const SPAWN_OPTIONS = ['trapExit', 'mailboxCapacity', 'name', 'scheduler'] as const
+const MESSAGE_OPTIONS = ['deadline'] as const
+const CALL_OPTIONS = ['deadline', 'timeout'] as const
 
 export interface SpawnResult<P extends Pid = Pid> {
   pid: P
@@ -58,6 +68,8 @@ export const nodeDefaults = {
   callTimeout: 5000,
   /** Messages handled in one synchronous drain before yielding to timers and I/O. */
   drainLimit: 65536,
+  /** After a scheduling policy chose "nothing now", ask it again after this many ms (or on the next message). */
+  policyRetry: 10,
 } as const
 
 const EMPTY: readonly unknown[] = Object.freeze([])
@@ -103,6 +115,8 @@ export class Node {
   private readonly names = new Map<string, { name: Name; pid: Pid }>()
   private readonly calls = new Map<Ref, PendingCall>()
   private readonly initWaiters = new Map<Process, Deferred>()
+  private readonly policyTimers = new Map<Process, unknown>()
+  private pendingSeq = 0
   private readonly dying: unknown[] = []
   private reaping = false
   /** @internal */ inspectors: Set<InspectionListener> | null = null
@@ -173,6 +187,10 @@ export class Node {
         if (opts.trapExit) flags |= TRAP_EXIT
       }
       if (opts.mailboxCapacity !== undefined) assertPositiveInt(opts.mailboxCapacity, 'options.mailboxCapacity')
+      if (opts.scheduler !== undefined) {
+        validatePolicy(opts.scheduler, 'options.scheduler')
+        if (fnStyle) throw new TypeError('options.scheduler is for behaviours; a process function chooses with receive(match)')
+      }
       if (opts.name !== undefined) {
         if (!isName(opts.name)) throw new TypeError(`options.name must be a non-empty string or tuple, got ${describe(opts.name)}`)
         key = nameKey(opts.name)
@@ -184,6 +202,8 @@ export class Node {
     const pid = (this.pidPrefix + ++this.serial + '>') as Pid
     const p = new Process(pid, this, actor, args ?? EMPTY, flags)
     if (opts?.mailboxCapacity !== undefined) p.capacity = opts.mailboxCapacity
+    const policy = opts?.scheduler ?? (fnStyle ? undefined : (actor as AnyBehaviour).scheduler)
+    if (policy !== undefined && policy.kind !== 'fifo') p.pq = new PendingQueue(policy as Policy<unknown, unknown>)
     this.procs.set(pid, p)
     if (key !== null) {
       this.names.set(key, { name: opts!.name!, pid })
@@ -214,18 +234,26 @@ export class Node {
   // ---------------------------------------------------------------- messaging
 
   /** Sends `msg` to a pid or registered name, from outside any process. */
-  send<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>): void {
-    this._send(to, msg, this.pid)
+  send<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>, opts?: MessageOptions): void {
+    this._send(to, msg, this.pid, opts === undefined ? Infinity : this._deadline(opts))
+  }
+
+  /** @internal Validates message options; returns the absolute deadline. */
+  _deadline(opts: MessageOptions, known: readonly string[] = MESSAGE_OPTIONS): number {
+    assertKnownOptions(opts, known, 'options')
+    if (opts.deadline === undefined) return Infinity
+    assertTimeout(opts.deadline, 'options.deadline')
+    return this.clock.now() + opts.deadline
   }
 
   /** @internal */
-  _send(to: unknown, msg: unknown, from: Pid): void {
+  _send(to: unknown, msg: unknown, from: Pid, deadlineAt = Infinity): void {
     if (typeof to === 'string') {
       const p = to === this.lastTo ? this.lastProc! : this.procs.get(to)
       if (p !== undefined) {
         this.lastTo = to
         this.lastProc = p
-        this.deliver(p, msg, true)
+        this.deliver(p, msg, true, deadlineAt)
         if (this.inspectors !== null) this.emit({ type: 'send', from, to: p.self })
         return
       }
@@ -234,14 +262,14 @@ export class Node {
       return
     }
     const pid = this.resolveName(to, 'send')
-    if (pid !== undefined) this._send(pid, msg, from)
+    if (pid !== undefined) this._send(pid, msg, from, deadlineAt)
   }
 
   /** Casts `msg` to a behaviour's `handleCast`. Never waits. */
-  cast<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>): void {
+  cast<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>, opts?: MessageOptions): void {
     const pid = typeof to === 'string' ? to : this.resolveName(to, 'cast')
     if (pid === undefined) return
-    this._send(pid, new CastRequest(msg), this.pid)
+    this._send(pid, new CastRequest(msg), this.pid, opts === undefined ? Infinity : this._deadline(opts))
   }
 
   /**
@@ -249,15 +277,16 @@ export class Node {
    * ms (default 5000; `Infinity` for none), with `CallExited` if the callee is dead
    * (`noproc`) or dies before replying. A reply that arrives after a timeout is dropped.
    */
-  call<Req, Rep>(to: Pid<never, Req, Rep> | { name: Name; node?: string }, request: NoInfer<Req>, opts?: { timeout?: number }): Promise<Rep> {
+  call<Req, Rep>(to: Pid<never, Req, Rep> | { name: Name; node?: string }, request: NoInfer<Req>, opts?: CallOptions): Promise<Rep> {
     return this._call(to, request, opts, this.pid)
   }
 
   /** @internal */
-  _call<Rep>(to: unknown, request: unknown, opts: { timeout?: number } | undefined, caller: Pid): Promise<Rep> {
+  _call<Rep>(to: unknown, request: unknown, opts: CallOptions | undefined, caller: Pid): Promise<Rep> {
     let timeout: number = nodeDefaults.callTimeout
+    let deadlineAt = Infinity
     if (opts !== undefined) {
-      assertKnownOptions(opts, ['timeout'], 'options')
+      deadlineAt = this._deadline(opts, CALL_OPTIONS)
       if (opts.timeout !== undefined) {
         assertTimeout(opts.timeout, 'options.timeout')
         timeout = opts.timeout
@@ -291,7 +320,7 @@ export class Node {
         }, timeout)
       }
       try {
-        this.deliver(p, new CallRequest(request, { node: this.name, ref, caller }), true)
+        this.deliver(p, new CallRequest(request, { node: this.name, ref, caller }), true, deadlineAt)
       } catch (e) {
         this._settleCall(ref, pc)
         reject(e)
@@ -328,7 +357,7 @@ export class Node {
   }
 
   /** @internal Appends to a mailbox, or hands the message straight to a waiting `receive`. */
-  deliver(p: Process, msg: unknown, bounded: boolean): void {
+  deliver(p: Process, msg: unknown, bounded: boolean, deadlineAt = Infinity): void {
     const r = p.recv
     if (r !== null) {
       let hit = r.match === undefined
@@ -349,10 +378,19 @@ export class Node {
         return
       }
     }
+    if (p.pq !== null) return this.deliverPending(p, msg, bounded, deadlineAt)
     if (bounded && p.capacity !== 0 && p.qt - p.qh >= p.capacity) throw new MailboxFull({ pid: p.self, capacity: p.capacity })
     if (p.q === NO_MAIL) p.q = []
     p.q[p.qt++] = msg
     if ((p.flags & (SCHEDULED | BUSY | FN_STYLE)) === 0) this.enqueue(p)
+  }
+
+  /** A message for a behaviour with a scheduling policy: it waits in the policy's queue. */
+  private deliverPending(p: Process, msg: unknown, bounded: boolean, deadlineAt: number): void {
+    const pq = p.pq!
+    if (bounded && p.capacity !== 0 && pq.size >= p.capacity) throw new MailboxFull({ pid: p.self, capacity: p.capacity })
+    pq.push(new Pending(msg, this.clock.now(), deadlineAt, ++this.pendingSeq))
+    if ((p.flags & (SCHEDULED | BUSY)) === 0) this.enqueue(p)
   }
 
   private enqueue(p: Process): void {
@@ -398,10 +436,11 @@ export class Node {
     if ((p.flags & NEEDS_START) !== 0) {
       p.flags &= ~NEEDS_START
       this.startProcess(p)
-      if ((p.flags & (ALIVE | BUSY | FN_STYLE | SCHEDULED)) === ALIVE && p.qh < p.qt) this.enqueue(p)
+      if ((p.flags & (ALIVE | BUSY | FN_STYLE | SCHEDULED)) === ALIVE && hasMail(p)) this.enqueue(p)
       return 1
     }
     const beh = p.actor as AnyBehaviour
+    if (p.pq !== null) return this.runPending(p, beh)
     const budget = this.budget
     let n = 0
     while (n < budget && p.qh < p.qt && (p.flags & (ALIVE | BUSY)) === ALIVE) {
@@ -417,6 +456,42 @@ export class Node {
       this.dispatch(p, beh, m)
     }
     if ((p.flags & (ALIVE | BUSY | SCHEDULED)) === ALIVE && p.qh < p.qt) this.enqueue(p)
+    return n
+  }
+
+  /**
+   * Runs a behaviour whose policy picks the next message. The policy is consulted only after
+   * init (it must never see an uninitialised state) and with the state as it is now.
+   */
+  private runPending(p: Process, beh: AnyBehaviour): number {
+    const pq = p.pq!
+    let n = 0
+    while (n < this.budget && pq.size > 0 && (p.flags & (ALIVE | BUSY)) === ALIVE) {
+      let item: Pending | undefined
+      try {
+        item = pq.next(p.state, this.clock.now()) as Pending | undefined
+      } catch (e) {
+        // A bad choice is a bug in the policy: the actor exits with it.
+        this.crashed(p, e, true)
+        return n
+      }
+      if (item === undefined) {
+        // "Nothing now": ask again when a message arrives, or after a while.
+        if (!this.policyTimers.has(p))
+          this.policyTimers.set(
+            p,
+            this.clock.setTimeout(() => {
+              this.policyTimers.delete(p)
+              if ((p.flags & (ALIVE | SCHEDULED | BUSY)) === ALIVE && pq.size > 0) this.enqueue(p)
+            }, nodeDefaults.policyRetry),
+          )
+        return n
+      }
+      n++
+      p.handled++
+      this.dispatch(p, beh, item.envelope)
+    }
+    if ((p.flags & (ALIVE | BUSY | SCHEDULED)) === ALIVE && pq.size > 0) this.enqueue(p)
     return n
   }
 
@@ -452,7 +527,7 @@ export class Node {
         (s) => {
           p.flags &= ~BUSY
           this.initDone(p, s)
-          if ((p.flags & (ALIVE | SCHEDULED)) === ALIVE && p.qh < p.qt) this.enqueue(p)
+          if ((p.flags & (ALIVE | SCHEDULED)) === ALIVE && hasMail(p)) this.enqueue(p)
         },
         (e) => this.crashed(p, e, false),
       )
@@ -535,7 +610,7 @@ export class Node {
         if (from !== undefined) this.applyCall(p, v, from)
         else if (v instanceof StopResult) this.stopWith(p, v.reason, v)
         else p.state = v
-        if ((p.flags & (ALIVE | BUSY | SCHEDULED)) === ALIVE && p.qh < p.qt) this.enqueue(p)
+        if ((p.flags & (ALIVE | BUSY | SCHEDULED)) === ALIVE && hasMail(p)) this.enqueue(p)
       },
       (e) => {
         if ((p.flags & ALIVE) === 0) return
@@ -648,6 +723,16 @@ export class Node {
     p.q = NO_MAIL
     p.qh = p.qt = 0
     p.state = undefined
+    if (p.pq !== null) {
+      p.pq = null
+      if (this.policyTimers.size !== 0) {
+        const t = this.policyTimers.get(p)
+        if (t !== undefined) {
+          this.clock.clearTimeout(t)
+          this.policyTimers.delete(p)
+        }
+      }
+    }
     if (this.initWaiters.size !== 0) {
       const w = this.initWaiters.get(p)
       if (w !== undefined) {
@@ -743,6 +828,10 @@ export class Node {
 
   /** @internal Removes queued messages that `pred` accepts, keeping the others in order. */
   _removeQueued(p: Process, pred: (m: unknown) => boolean): void {
+    if (p.pq !== null) {
+      p.pq.remove((item) => pred((item as Pending).envelope))
+      return
+    }
     const q = p.q
     let w = p.qh
     for (let i = p.qh; i < p.qt; i++) if (!pred(q[i])) q[w++] = q[i]
@@ -859,11 +948,11 @@ export class Node {
     else if ((f & NEEDS_START) !== 0) status = 'starting'
     else if ((f & BUSY) !== 0) status = 'running'
     else if ((f & FN_STYLE) !== 0) status = p.recv !== null ? 'waiting' : 'running'
-    else status = p.qh < p.qt ? 'runnable' : 'waiting'
+    else status = hasMail(p) ? 'runnable' : 'waiting'
     return {
       pid: p.self,
       status,
-      mailboxLength: p.qt - p.qh,
+      mailboxLength: p.pq !== null ? p.pq.size : p.qt - p.qh,
       messagesHandled: p.handled,
       links: p.links ? [...p.links] : [],
       monitors: p.monitoring ? [...p.monitoring.keys()] : [],
@@ -926,6 +1015,41 @@ export class Node {
   shutdown(reason: ExitReason = 'shutdown'): void {
     for (const p of [...this.procs.values()]) this.terminate(p, reason)
   }
+}
+
+/**
+ * A message waiting for a scheduling policy. Policies see what the sender sent (a call's
+ * request, a cast's message), its `method`, and for calls the reply address as `destiny`;
+ * the envelope itself is kept for dispatch.
+ */
+class Pending extends PendingItem {
+  constructor(
+    readonly envelope: unknown,
+    arrival: number,
+    deadlineAt: number,
+    seq: number,
+  ) {
+    const payload = envelope instanceof CallRequest ? envelope.request : envelope instanceof CastRequest ? envelope.message : envelope
+    super(payload, methodOf(payload), arrival, deadlineAt, envelope instanceof CallRequest ? envelope.from : undefined, seq)
+  }
+}
+
+function hasMail(p: Process): boolean {
+  return p.pq !== null ? p.pq.size > 0 : p.qh < p.qt
+}
+
+/**
+ * The ABS `method` of a message (a cast's message or a call's request), for scheduling
+ * policies: a string is its own method; an object's `method`, `type` or `tag` field names it.
+ */
+export function methodOf(m: unknown): string {
+  if (typeof m === 'string') return m
+  if (typeof m === 'object' && m !== null) {
+    const o = m as { method?: unknown; type?: unknown; tag?: unknown }
+    const t = o.method ?? o.type ?? o.tag
+    if (typeof t === 'string') return t
+  }
+  return ''
 }
 
 function isExitFrom(m: unknown, from: Pid): boolean {

@@ -10,6 +10,7 @@ import type { AnyBehaviour } from './behaviour.js'
 import type { ExitReason, ReplyTo, TIMEOUT } from './messages.js'
 import type { Name } from './name.js'
 import { NotAlive } from './errors.js'
+import type { PendingQueue } from './scheduling/pendingQueue.js'
 
 /**
  * @internal The mailbox of a process that never got a message, and of a dead one. Never
@@ -43,6 +44,18 @@ export interface Receiver {
 /** @internal Things that keep per-process tables and must forget a process when it exits. */
 export interface ExitHook {
   onProcessExit(pid: Pid): void
+}
+
+/** Options of `send` and `cast`. */
+export interface MessageOptions {
+  /** Milliseconds from now by which the message should be handled; read by scheduling policies. */
+  deadline?: number
+}
+
+/** Options of `call`. */
+export interface CallOptions extends MessageOptions {
+  /** Milliseconds to wait for the reply (default 5000; `Infinity` for none). */
+  timeout?: number
 }
 
 export interface ReceiveOptions {
@@ -86,6 +99,8 @@ export class Process<Msg = any> {
   /** @internal */ parent: Pid | null = null
   /** @internal */ capacity = 0
   /** @internal */ hooks: ExitHook[] | null = null
+  /** @internal pending messages ordered by a scheduling policy; null for FIFO (the mailbox array) */
+  pq: PendingQueue | null = null
 
   /** @internal */
   constructor(
@@ -122,22 +137,25 @@ export class Process<Msg = any> {
     return this.node._receive(this, match, opts)
   }
 
-  /** Sends `msg` to a pid or a registered name. Asynchronous; never waits. */
-  send<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>): void {
+  /**
+   * Sends `msg` to a pid or a registered name. Asynchronous; never waits. `deadline` (ms from
+   * now) is read by the receiver's scheduling policy, if it has one.
+   */
+  send<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>, opts?: MessageOptions): void {
     this.assertAlive()
-    this.node._send(to, msg, this.self)
+    this.node._send(to, msg, this.self, opts === undefined ? Infinity : this.node._deadline(opts))
   }
 
   /** gen_server call from this process. */
-  call<Req, Rep>(to: Pid<never, Req, Rep> | { name: Name; node?: string }, request: NoInfer<Req>, opts?: { timeout?: number }): Promise<Rep> {
+  call<Req, Rep>(to: Pid<never, Req, Rep> | { name: Name; node?: string }, request: NoInfer<Req>, opts?: CallOptions): Promise<Rep> {
     this.assertAlive()
     return this.node._call(to, request, opts, this.self)
   }
 
   /** gen_server cast from this process. */
-  cast<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>): void {
+  cast<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>, opts?: MessageOptions): void {
     this.assertAlive()
-    this.node.cast(to, msg)
+    this.node.cast(to, msg, opts)
   }
 
   /** Answers a call received with `noreply`, or by a process-style actor. */

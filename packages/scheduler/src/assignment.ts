@@ -16,6 +16,12 @@ export interface Assignment {
   /** Milliseconds since the epoch, from the scheduler's (injectable) clock. */
   readonly timestamp: number
   readonly body: Message
+  /**
+   * The signed assignment message without its `body` (which is the field above), as the
+   * scheduler server made it: `{ ...envelope, body }` is what clients got. Absent on records
+   * made by {@link nextAssignment} alone. Kept apart so a store holds each body once.
+   */
+  readonly envelope?: Message
 }
 
 /**

@@ -44,3 +44,64 @@ export type InvalidAssignment = InstanceType<typeof InvalidAssignment>
 /** An operation on a store after `close()`. */
 export const StoreClosed = defineError<{ store: string }>('StoreClosed', (f) => `${f.store} store is closed`)
 export type StoreClosed = InstanceType<typeof StoreClosed>
+
+/** A scheduling mode that does not exist, found when a server is created (never a hang). */
+export const UnknownSchedulingMode = defineError<{ mode: string }>(
+  'UnknownSchedulingMode',
+  (f) => `unknown scheduling mode ${f.mode}: expected one of aggressive, local_confirmation, remote_confirmation, disabled`,
+)
+export type UnknownSchedulingMode = InstanceType<typeof UnknownSchedulingMode>
+
+/** Scheduling is `disabled` on this node (or for this process): no server is created. */
+export const SchedulingDisabled = defineError<{ procId: string }>(
+  'SchedulingDisabled',
+  (f) => `scheduling is disabled: no scheduler server for ${f.procId}`,
+)
+export type SchedulingDisabled = InstanceType<typeof SchedulingDisabled>
+
+/** A scheduler request got no answer in time. It consumed no slot unless one was already reserved for it. */
+export const SchedulerTimeout = defineError<{ procId: string; timeout: number }>(
+  'SchedulerTimeout',
+  (f) => `scheduler request for ${f.procId} timed out after ${f.timeout} ms`,
+)
+export type SchedulerTimeout = InstanceType<typeof SchedulerTimeout>
+
+/** The server stopped (or was killed) before answering; a request not yet given a slot never gets one. */
+export const SchedulerStopped = defineError<{ procId: string; reason: string }>(
+  'SchedulerStopped',
+  (f) => `scheduler server for ${f.procId} stopped: ${f.reason}`,
+)
+export type SchedulerStopped = InstanceType<typeof SchedulerStopped>
+
+/** No live scheduler server for the process on this node. */
+export const SchedulerNotFound = defineError<{ procId: string; node: string }>(
+  'SchedulerNotFound',
+  (f) => `no scheduler server for ${f.procId} on node ${f.node}`,
+)
+export type SchedulerNotFound = InstanceType<typeof SchedulerNotFound>
+
+/** The registry needs its wallet: `await registry.start()` first (or pass `wallet`). */
+export const RegistryNotStarted = defineError<{ node: string }>(
+  'RegistryNotStarted',
+  (f) => `the scheduler registry of node ${f.node} is not started: await registry.start() or pass options.wallet`,
+)
+export type RegistryNotStarted = InstanceType<typeof RegistryNotStarted>
+
+/** A message whose commitments do not verify. It consumed no slot. */
+export const UnverifiedMessage = defineError<{ procId: string; reason: string }>(
+  'UnverifiedMessage',
+  (f) => `message for ${f.procId} rejected: ${f.reason}`,
+)
+export type UnverifiedMessage = InstanceType<typeof UnverifiedMessage>
+
+/**
+ * Making an assignment failed at `stage` for `slot`. `sign` and `persist` failures consume no
+ * slot: that slot and every later one in flight are failed and handed out again. `aborted`
+ * is a later request failed with them. A `publish` failure happens after the assignment is
+ * durable: the slot stays taken, the client is told.
+ */
+export const AssignmentFailed = defineError<{ procId: string; slot: number; stage: 'sign' | 'persist' | 'publish' | 'aborted'; reason: string }>(
+  'AssignmentFailed',
+  (f) => `assignment ${f.procId}#${f.slot} failed at ${f.stage}: ${f.reason}`,
+)
+export type AssignmentFailed = InstanceType<typeof AssignmentFailed>
