@@ -1,6 +1,6 @@
 /** Benchmarks of @troupe/core on one node, each next to its raw baseline. */
 import { performance } from 'node:perf_hooks'
-import { createNode, defineBehaviour, type Pid, type Process } from '@troupe/core'
+import { createNode, defineBehaviour, type Pid, type Process, type SpawnOptions } from '@troupe/core'
 import { gc, median, medianOf, type Record } from './harness.js'
 
 const RUNS = 5
@@ -45,7 +45,7 @@ function rawDrainLoop(n: number): number {
   return n / (dt / 1000)
 }
 
-async function sendOneway(n: number): Promise<number> {
+export async function sendOneway(n: number, opts: SpawnOptions = {}): Promise<number> {
   const node = createNode()
   const done = deferred()
   const sink = defineBehaviour({
@@ -55,7 +55,7 @@ async function sendOneway(n: number): Promise<number> {
       return c
     },
   })
-  const pid = node.spawn(sink) as Pid<number>
+  const pid = node.spawn(sink, [], opts) as Pid<number>
   await Promise.resolve()
   const t0 = performance.now()
   for (let i = 0; i < n; i++) node.send(pid, i)

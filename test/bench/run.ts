@@ -8,10 +8,12 @@ import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createRecorder, gc, type Result } from './harness.js'
 import { benchCore } from './core.js'
+import { benchPolicy } from './policy.js'
 import { goals } from './goals.js'
 
 const groups: { [name: string]: (record: ReturnType<typeof createRecorder>) => Promise<void> } = {
   core: benchCore,
+  policy: benchPolicy,
 }
 
 const only = process.argv.slice(2)

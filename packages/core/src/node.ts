@@ -23,6 +23,7 @@ import { systemClock, type Clock } from './clock.js'
 import { assertKnownOptions, assertPid, assertPositiveInt, assertTimeout, describe } from './validate.js'
 import type { InspectionEvent, InspectionListener } from './inspect.js'
 import { PgScope } from './pg/scope.js'
+import { isRemoteName, type RemoteRouter } from './cluster/remoteRouter.js'
 
 /** A process-style actor: an async (or plain) function of its context and arguments. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -120,6 +121,8 @@ export class Node {
   private readonly dying: unknown[] = []
   private reaping = false
   /** @internal */ inspectors: Set<InspectionListener> | null = null
+  /** @internal Routes pids, names and replies of other nodes; null outside a cluster. */
+  remote: RemoteRouter | null = null
   private readonly scopes = new Map<string, PgScope>()
   private readonly drainFn = () => this.drain()
   /** `<name.` — pids are this plus a serial plus `>`; built once. */
@@ -259,14 +262,17 @@ export class Node {
       }
       // Dead, unknown, or on a node this one is not connected to: dropped, as in Erlang.
       assertPid(to, 'to')
+      if (this.remote !== null && nodeOf(to) !== this.name) this.remote.send(to, msg)
       return
     }
+    if (this.remote !== null && isRemoteName(to, this.name)) return this.remote.sendNamed(to, msg)
     const pid = this.resolveName(to, 'send')
     if (pid !== undefined) this._send(pid, msg, from, deadlineAt)
   }
 
   /** Casts `msg` to a behaviour's `handleCast`. Never waits. */
   cast<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>, opts?: MessageOptions): void {
+    if (this.remote !== null && isRemoteName(to, this.name)) return this.remote.sendNamed(to, new CastRequest(msg))
     const pid = typeof to === 'string' ? to : this.resolveName(to, 'cast')
     if (pid === undefined) return
     this._send(pid, new CastRequest(msg), this.pid, opts === undefined ? Infinity : this._deadline(opts))
@@ -299,12 +305,14 @@ export class Node {
     } else {
       if (typeof to !== 'object' || to === null || !isName((to as { name?: unknown }).name))
         throw new TypeError(`to must be a Pid or { name }, got ${describe(to)}`)
+      if (this.remote !== null && isRemoteName(to, this.name)) return this.remote.call(to, request, timeout, caller) as Promise<Rep>
       pid = this.whereis((to as { name: Name }).name)
       if (pid === undefined) return Promise.reject(new CallExited({ pid: JSON.stringify((to as { name: Name }).name), reason: 'noproc' }))
     }
     const p = this.procs.get(pid)
     if (p === undefined) {
       const reason = nodeOf(pid) === this.name ? 'noproc' : 'noconnection'
+      if (reason === 'noconnection' && this.remote !== null) return this.remote.call(pid, request, timeout, caller) as Promise<Rep>
       return Promise.reject(new CallExited({ pid, reason }))
     }
     const ref = this.newRef()
@@ -339,7 +347,7 @@ export class Node {
   reply(from: ReplyTo, value: unknown): void {
     if (typeof from !== 'object' || from === null || typeof from.ref !== 'string')
       throw new TypeError(`from must be the ReplyTo a call was received with, got ${describe(from)}`)
-    if (from.node !== this.name) return
+    if (from.node !== this.name) return this.remote?.reply(from, value)
     const pc = this.calls.get(from.ref)
     if (pc === undefined) return
     this._settleCall(from.ref, pc)
@@ -669,6 +677,7 @@ export class Node {
     assertPid(pid, 'pid')
     const t = this.procs.get(pid)
     if (t !== undefined) this.signal(t, from, reason, false, false)
+    else if (this.remote !== null && nodeOf(pid) !== this.name) this.remote.exit(pid, reason, from)
   }
 
   private signal(t: Process, from: Pid, reason: ExitReason, viaLink: boolean, linkActive: boolean): void {
@@ -750,7 +759,10 @@ export class Node {
       p.links = null
       for (const other of links) {
         const q = this.procs.get(other)
-        if (q === undefined) continue
+        if (q === undefined) {
+          if (this.remote !== null && nodeOf(other) !== this.name) this.remote.linkExit(other, p.self, reason)
+          continue
+        }
         const active = q.links !== null && q.links.delete(p.self)
         this.signal(q, p.self, reason, true, active)
       }
@@ -777,6 +789,10 @@ export class Node {
     assertPid(pid, 'pid')
     if (pid === p.self) return
     const q = this.procs.get(pid)
+    if (q === undefined && this.remote !== null && nodeOf(pid) !== this.name && this.remote.link(p.self, pid)) {
+      ;(p.links ??= new Set()).add(pid)
+      return
+    }
     if (q === undefined) {
       // Linking to a dead or unreachable process: an exit signal comes back, like OTP's.
       const reason = nodeOf(pid) === this.name ? 'noproc' : 'noconnection'
@@ -795,6 +811,7 @@ export class Node {
     assertPid(pid, 'pid')
     p.links?.delete(pid)
     this.procs.get(pid)?.links?.delete(p.self)
+    if (this.remote !== null && nodeOf(pid) !== this.name) this.remote.unlink(p.self, pid)
     if (this.inspectors !== null) this.emit({ type: 'unlink', from: p.self, to: pid })
   }
 
@@ -804,6 +821,10 @@ export class Node {
     const ref = this.newRef()
     if (this.inspectors !== null) this.emit({ type: 'monitor', ref, watcher: p.self, target: pid })
     const t = this.procs.get(pid)
+    if (t === undefined && this.remote !== null && nodeOf(pid) !== this.name && this.remote.monitor(p.self, pid, ref)) {
+      ;(p.monitoring ??= new Map()).set(ref, pid)
+      return ref
+    }
     if (t === undefined) {
       const reason = nodeOf(pid) === this.name ? 'noproc' : 'noconnection'
       this.deliver(p, { type: 'DOWN', ref, pid, reason }, false)
@@ -821,6 +842,7 @@ export class Node {
     if (target !== undefined) {
       p.monitoring!.delete(ref)
       this.procs.get(target)?.monitors?.delete(ref)
+      if (this.remote !== null && nodeOf(target) !== this.name) this.remote.demonitor(target, ref)
     }
     if (flush) this._removeQueued(p, (m) => typeof m === 'object' && m !== null && (m as { ref?: unknown }).ref === ref)
     return target !== undefined

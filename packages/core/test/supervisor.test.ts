@@ -492,6 +492,17 @@ describe('init failures', () => {
     expect(node.isAlive(sup)).toBe(true)
   })
 
+  it('a spawn failure (a name already taken) is a start failure too', async () => {
+    const { node, worker, start } = setup({ ids: ['a'] })
+    const sup = await start()
+    const holder = node.spawn(async (ctx: ProcessContext) => {
+      await ctx.receive()
+    })
+    node.register('taken', holder)
+    const e = await startChild(node, sup, { id: 'n', start: { actor: worker, args: ['n'], options: { name: 'taken' } } }).catch((x: unknown) => x)
+    expect(e).toMatchObject({ tag: 'ChildStartFailed', id: 'n', reason: { tag: 'NameTaken' } })
+  })
+
   it('init returning stop(reason) fails the same way', async () => {
     const node = createNode({ clock: createManualClock() })
     const refuses = defineBehaviour({ init: () => stop('no_config', null) })

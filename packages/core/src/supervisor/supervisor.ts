@@ -28,9 +28,9 @@ import {
   OK,
   assertFrom,
   callSupervisor,
+  countOf,
   isRetryMessage,
   refuse,
-  countOf,
   type ChildCounts,
   type ChildInfo,
   type NodeOrContext,
@@ -92,7 +92,6 @@ function normalizeOptions(options: unknown): NormalizedOptions {
   return { strategy, limits: { intensity, period }, children, name: o.name }
 }
 
-/** @internal */
 interface Child {
   readonly spec: NormalizedChildSpec
   pid: Pid | undefined
@@ -100,7 +99,6 @@ interface Child {
   restarting: boolean
 }
 
-/** @internal */
 interface SupervisorState {
   readonly strategy: Strategy
   readonly limits: IntensityLimits
@@ -113,7 +111,7 @@ type Result = SupervisorState | StopResult<SupervisorState>
 
 const NO_ARGS: readonly unknown[] = Object.freeze([])
 
-/** @internal Stops the running children among `children`, last first, one at a time. */
+/** Stops the running children among `children`, last first, one at a time. */
 async function stopChildren(ctx: ProcessContext, children: readonly Child[]): Promise<void> {
   for (let i = children.length - 1; i >= 0; i--) {
     const c = children[i]!
@@ -133,10 +131,7 @@ async function restart(ctx: ProcessContext, state: SupervisorState, failed: Chil
   state.restarts = check.restarts
   if (check.verdict === 'exceeded') return stop('shutdown', state)
   const group = positions.map((i) => state.children[i]!)
-  await stopChildren(
-    ctx,
-    group.filter((c) => c !== failed),
-  )
+  await stopChildren(ctx, group.filter((c) => c !== failed))
   // Temporary siblings stopped by the restart are not restarted: OTP forgets them.
   state.children = state.children.filter((c) => c.spec.restart !== 'temporary' || !group.includes(c))
   for (const c of group) {
@@ -282,7 +277,9 @@ const supervisor = defineBehaviour<SupervisorState, RetryMessage, SupervisorRequ
  * Starts a supervisor and its children, in order, each `init` awaited. From a process
  * context the supervisor is linked to that process (`supervisor:start_link`); from a node
  * it is not. If a child fails to start, the children already started are stopped in
- * reverse order and the promise rejects with {@link ChildStartFailed} naming the child.
+ * reverse order and the promise rejects with {@link ChildStartFailed} naming the child
+ * (the supervisor exits with `{ shutdown: ChildStartFailed }`, so a linked caller that
+ * does not trap exits dies with it, as with any failing `startLink`).
  * Invalid options throw synchronously (TypeError / RangeError naming the option).
  * @example
  * const sup = await startSupervisor(node, {
