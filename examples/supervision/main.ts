@@ -9,9 +9,8 @@
  *
  * Run: pnpm tsx examples/supervision/main.ts
  */
-import { CallExited, createNode, defineBehaviour, describeReason, reply } from '../../packages/core/src/index.js'
-import type { ProcessContext } from '../../packages/core/src/index.js'
-import { startSupervisor, stopSupervisor, whichChildren } from '../../packages/core/src/supervisor/index.js'
+import { CallExited, createNode, defineBehaviour, describeReason, reply, startSupervisor, stopSupervisor, whichChildren } from '@troupe/core'
+import type { ProcessContext } from '@troupe/core'
 
 type CacheRequest = { get: string } | { put: string; value: number }
 

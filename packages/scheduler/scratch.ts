@@ -1,24 +1,23 @@
-import { createWallet, commit, id, nextAssignment, sign, canonicalBytes, hmacId } from './src/index.js'
-const w = await createWallet('ed25519')
+import { createNode } from '@troupe/core'
+import { createWallet, createMemoryStore, createRegistry, schedule, getSchedule, verifySchedule, serverInfo, openLmdbStore } from './src/index.js'
+import os from 'node:os'; import fs from 'node:fs'; import path from 'node:path'
+const node = createNode()
+const wallet = await createWallet('ed25519')
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sch-'))
+const store = process.argv[2] === 'mem' ? createMemoryStore() : await openLmdbStore({ path: dir })
+const reg = createRegistry(node, { store, wallet })
 const P = 'p'.repeat(42) + 'A'
-const body = { action: 'Eval', data: 'x'.repeat(100), target: P }
-const N = 20000
-let t = performance.now()
-for (let i = 0; i < N; i++) id(body, 'all')
-console.log('id all/s', (N / (performance.now() - t) * 1000) | 0)
-const msg = { path: 'compute', 'data-protocol': 'ao', variant: 'ao.N.1', process: P, epoch: '0', slot: 5, 'block-height': 0, 'block-hash': '', 'block-timestamp': 0, timestamp: Date.now(), 'hash-chain': 'abc', body }
-t = performance.now()
-for (let i = 0; i < N; i++) canonicalBytes(msg)
-console.log('canonical/s', (N / (performance.now() - t) * 1000) | 0)
-t = performance.now()
-const ps = []
-let inflight = 0
-for (let i = 0; i < N; i++) ps.push(commit(msg, w))
-await Promise.all(ps)
-console.log('commit/s', (N / (performance.now() - t) * 1000) | 0)
-t = performance.now()
-const b = canonicalBytes(msg)
-const ps2 = []
-for (let i = 0; i < N; i++) ps2.push(sign(w, b))
-await Promise.all(ps2)
-console.log('sign async/s', (N / (performance.now() - t) * 1000) | 0)
+const a = await schedule(reg, P, { action: 'Eval', data: 'hi' })
+console.log(a.slot, a['hash-chain'])
+console.log(await serverInfo(reg, P))
+const N = Number(process.argv[3] ?? 20000), C = 200
+let next = 0
+const t = performance.now()
+await Promise.all(Array.from({ length: C }, async () => { while (next < N) { next++; await schedule(reg, P, { action: 'Eval', data: 'x'.repeat(100) }) } }))
+const dt = performance.now() - t
+console.log('assign/s', (N / dt * 1000) | 0)
+const page = await getSchedule(reg, P, { from: 0 })
+console.log(page.assignments.length, page.continues, verifySchedule(page.assignments))
+console.log(await serverInfo(reg, P))
+await store.close()
+fs.rmSync(dir, { recursive: true })

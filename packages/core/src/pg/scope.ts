@@ -60,6 +60,7 @@ export class PgScope implements ExitHook {
       e.local = e.local.concat(joined)
     }
     this.notify(key, group, 'pg_join', joined)
+    this.node.remote?.pgChanged(this.scope, 'pg_join', group, joined)
     return 'ok'
   }
 
@@ -81,6 +82,7 @@ export class PgScope implements ExitHook {
     if (left.length === 0) return 'not_joined'
     this.removeFromGroup(key, left)
     this.notify(key, this.groups.get(key)?.group ?? group, 'pg_leave', left)
+    this.node.remote?.pgChanged(this.scope, 'pg_leave', group, left)
     return 'ok'
   }
 
@@ -151,10 +153,49 @@ export class PgScope implements ExitHook {
         const group = this.groups.get(key)!.group
         this.removeFromGroup(key, left)
         this.notify(key, group, 'pg_leave', left)
+        this.node.remote?.pgChanged(this.scope, 'pg_leave', group, left)
       }
     }
     const owned = this.monitorsByOwner.get(pid)
     if (owned !== undefined) for (const [ref, key] of owned) this.dropMonitor(pid, ref, key)
+  }
+
+  // ---------------------------------------------------------------- remote members
+
+  /** @internal Local memberships, for a peer's view on nodeup: [group, pids (once per join)]. */
+  _localGroups(): [Name, Pid[]][] {
+    const out: [Name, Pid[]][] = []
+    for (const e of this.groups.values()) if (e.local.length > 0) out.push([e.group, [...e.local]])
+    return out
+  }
+
+  /** @internal Members of another node joined (or were synced on nodeup). */
+  _remoteJoin(group: Name, pids: readonly Pid[]): void {
+    if (pids.length === 0) return
+    const key = this.key(group)
+    const e = this.groups.get(key)
+    if (e === undefined) this.groups.set(key, { group, all: pids.slice(), local: NONE })
+    else e.all = e.all.concat(pids)
+    this.notify(key, group, 'pg_join', pids)
+  }
+
+  /** @internal Members of another node left. */
+  _remoteLeave(group: Name, pids: readonly Pid[]): void {
+    const key = this.key(group)
+    const e = this.groups.get(key)
+    if (e === undefined || pids.length === 0) return
+    this.removeFromGroup(key, pids)
+    this.notify(key, e.group, 'pg_leave', pids)
+  }
+
+  /** @internal Node `node` went down: all its members leave at once, one notification per group. */
+  _nodeDown(node: string): void {
+    for (const [key, e] of [...this.groups]) {
+      const gone = e.all.filter((pid) => nodeOf(pid) === node)
+      if (gone.length === 0) continue
+      this.removeFromGroup(key, gone)
+      this.notify(key, e.group, 'pg_leave', gone)
+    }
   }
 
   private addMonitor(watcher: Pid, key: string | null): Ref {
