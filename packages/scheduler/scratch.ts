@@ -12,10 +12,11 @@ console.log(a.slot, a['hash-chain'])
 console.log(await serverInfo(reg, P))
 const N = Number(process.argv[3] ?? 20000), C = 200
 let next = 0
-const t = performance.now()
+const t = performance.now(); const cpu0 = process.cpuUsage(); const elu0 = performance.eventLoopUtilization()
 await Promise.all(Array.from({ length: C }, async () => { while (next < N) { next++; await schedule(reg, P, { action: 'Eval', data: 'x'.repeat(100) }) } }))
 const dt = performance.now() - t
-console.log('assign/s', (N / dt * 1000) | 0)
+const cpu = process.cpuUsage(cpu0); const elu = performance.eventLoopUtilization(elu0)
+console.log('assign/s', (N / dt * 1000) | 0, 'cpu us/assign', ((cpu.user + cpu.system) / N).toFixed(1), 'main busy us/assign', (elu.active * 1000 / N).toFixed(1), 'elu', elu.utilization.toFixed(2))
 const page = await getSchedule(reg, P, { from: 0 })
 console.log(page.assignments.length, page.continues, verifySchedule(page.assignments))
 console.log(await serverInfo(reg, P))

@@ -131,8 +131,8 @@ export class Node {
    * The last process `send` looked up. Repeated sends to one pid skip the table lookup;
    * cleared when that process exits.
    */
-  private lastTo: string | null = null
-  private lastProc: Process | null = null
+  /** @internal */ lastTo: string | null = null
+  /** @internal */ lastProc: Process | null = null
 
   constructor(opts: NodeOptions = {}) {
     assertKnownOptions(opts, NODE_OPTIONS, 'options')
@@ -238,6 +238,11 @@ export class Node {
 
   /** Sends `msg` to a pid or registered name, from outside any process. */
   send<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>, opts?: MessageOptions): void {
+    if (to === this.lastTo && opts === undefined && this.inspectors === null) {
+      // Hot path: another message to the process last sent to.
+      this.deliver(this.lastProc!, msg, true)
+      return
+    }
     this._send(to, msg, this.pid, opts === undefined ? Infinity : this._deadline(opts))
   }
 
@@ -366,32 +371,34 @@ export class Node {
 
   /** @internal Appends to a mailbox, or hands the message straight to a waiting `receive`. */
   deliver(p: Process, msg: unknown, bounded: boolean, deadlineAt = Infinity): void {
-    const r = p.recv
-    if (r !== null) {
-      let hit = r.match === undefined
-      if (!hit) {
-        try {
-          hit = r.match!(msg)
-        } catch (e) {
-          // A throwing match is the receiver's bug, not the sender's: the receiver crashes.
-          this.terminate(p, e)
-          return
-        }
-      }
-      if (hit) {
-        p.recv = null
-        if (r.timer !== undefined) this.clock.clearTimeout(r.timer)
-        p.handled++
-        r.resolve(msg)
-        return
-      }
-    }
+    // Kept small so it inlines into send; the rare branches are calls of their own.
+    if (p.recv !== null && this.deliverToReceiver(p, p.recv, msg)) return
     if (p.pq !== null) return this.deliverPending(p, msg, bounded, deadlineAt)
-    if (bounded && p.capacity !== 0 && p.qt - p.qh >= p.capacity) throw new MailboxFull({ pid: p.self, capacity: p.capacity })
-    if (p.q === NO_MAIL) p.q = []
-    p.q[p.qt++] = msg
+    if (p.capacity !== 0 && bounded && p.qt - p.qh >= p.capacity) throw new MailboxFull({ pid: p.self, capacity: p.capacity })
+    let q = p.q
+    if (q === NO_MAIL) q = p.q = []
+    q[p.qt++] = msg
     if ((p.flags & (SCHEDULED | BUSY | FN_STYLE)) === 0) this.enqueue(p)
   }
+
+  /** A process-style actor waits in `receive`: hand it `msg` if it matches. */
+  private deliverToReceiver(p: Process, r: Receiver, msg: unknown): boolean {
+    if (r.match !== undefined) {
+      try {
+        if (!r.match(msg)) return false
+      } catch (e) {
+        // A throwing match is the receiver's bug, not the sender's: the receiver crashes.
+        this.terminate(p, e)
+        return true
+      }
+    }
+    p.recv = null
+    if (r.timer !== undefined) this.clock.clearTimeout(r.timer)
+    p.handled++
+    r.resolve(msg)
+    return true
+  }
+
 
   /** A message for a behaviour with a scheduling policy: it waits in the policy's queue. */
   private deliverPending(p: Process, msg: unknown, bounded: boolean, deadlineAt: number): void {

@@ -143,7 +143,13 @@ export class Process<Msg = any> {
    */
   send<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>, opts?: MessageOptions): void {
     this.assertAlive()
-    this.node._send(to, msg, this.self, opts === undefined ? Infinity : this.node._deadline(opts))
+    const node = this.node
+    if (to === node.lastTo && opts === undefined && node.inspectors === null) {
+      // Hot path, as in Node.send: another message to the process last sent to.
+      node.deliver(node.lastProc!, msg, true)
+      return
+    }
+    node._send(to, msg, this.self, opts === undefined ? Infinity : node._deadline(opts))
   }
 
   /** gen_server call from this process. */
