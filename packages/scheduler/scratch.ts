@@ -5,7 +5,7 @@ const node = createNode()
 const wallet = await createWallet('ed25519')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sch-'))
 const store = process.argv[2] === 'mem' ? createMemoryStore() : await openLmdbStore({ path: dir })
-const reg = createRegistry(node, { store, wallet })
+const { signSync } = await import('./src/wallet.js'); const reg = createRegistry(node, { store, wallet, ...(process.env.SYNC ? { sign: async (w, b) => signSync(w, b) } : {}) })
 const P = 'p'.repeat(42) + 'A'
 const a = await schedule(reg, P, { action: 'Eval', data: 'hi' })
 console.log(a.slot, a['hash-chain'])

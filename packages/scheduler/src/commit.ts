@@ -1,4 +1,4 @@
-import { canonicalBytes, hmacId, hmacOfBytes, signatureId } from './id.js'
+import { canonicalBytes, canonicalBytesKnowing, hmacId, hmacOfBytes, signatureId, type KnownId } from './id.js'
 import { COMMITMENTS, commitmentsOf, contentKeys, deviceOf, type Commitment, type Message } from './message.js'
 import { sign, signSync, type Wallet } from './wallet.js'
 
@@ -15,11 +15,11 @@ export function commit(msg: Message, wallet: Wallet): Promise<Message> {
 /** A signing function with the shape of {@link sign}; the scheduler lets tests inject one. */
 export type Signer = (wallet: Wallet, bytes: Uint8Array) => Promise<Uint8Array>
 
-/** {@link commit} with the signature made by `signer`. @internal */
-export async function commitWith(msg: Message, wallet: Wallet, signer: Signer): Promise<Message> {
+/** {@link commit} with the signature made by `signer`; `known` saves recomputing a nested ID. @internal */
+export async function commitWith(msg: Message, wallet: Wallet, signer: Signer, known?: KnownId): Promise<Message> {
   const keys = contentKeys(msg)
   // Encoded once, for both the signature and the HMAC commitment over the same keys.
-  const bytes = canonicalBytes(msg, keys)
+  const bytes = known === undefined ? canonicalBytes(msg, keys) : canonicalBytesKnowing(msg, keys, known)
   return withSignature(msg, wallet, keys, await signer(wallet, bytes), hmacOfBytes(bytes))
 }
 
@@ -40,11 +40,19 @@ function withSignature(msg: Message, wallet: Wallet, keys: string[], sig: Uint8A
   const signed: Commitment = {
     'commitment-device': deviceOf(wallet.type),
     committer: wallet.address,
-    keyid: Buffer.from(wallet.publicKey).toString('base64url'),
+    keyid: keyidOf(wallet),
     signature: Buffer.from(sig).toString('base64url'),
     committed: keys,
   }
   return withCommitments(msg, { [signatureId(sig)]: signed, [hmac]: hmacCommitment(keys) })
+}
+
+// Encoded once per wallet: the scheduler signs with one wallet thousands of times a second.
+const keyids = new WeakMap<Wallet, string>()
+function keyidOf(wallet: Wallet): string {
+  let k = keyids.get(wallet)
+  if (k === undefined) keyids.set(wallet, (k = Buffer.from(wallet.publicKey).toString('base64url')))
+  return k
 }
 
 function hmacCommitment(keys: readonly string[]): Commitment {

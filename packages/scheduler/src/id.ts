@@ -23,6 +23,22 @@ export function canonicalBytes(msg: Message, keys: readonly string[] = contentKe
   return encodeCanonical(msg, keys, idAllBytes)
 }
 
+/** A nested message whose ID the caller already has. @internal */
+export interface KnownId {
+  readonly msg: Message
+  /** `id(msg, 'all')`. */
+  readonly id: string
+}
+
+/**
+ * {@link canonicalBytes} reusing an ID already computed for one nested message (the
+ * scheduler has the body's ID from the hash chain step; computing it again is a second
+ * encoding and HMAC of the body). @internal
+ */
+export function canonicalBytesKnowing(msg: Message, keys: readonly string[], known: KnownId): Uint8Array {
+  return encodeCanonical(msg, keys, (nested) => (nested === known.msg ? Buffer.from(known.id, 'base64url') : idAllBytes(nested)))
+}
+
 /** The unsigned (HMAC) commitment ID over `keys` of `msg`: base64url(HMAC-SHA256("ao", canonical bytes)). */
 export function hmacId(msg: Message, keys: readonly string[] = contentKeys(msg)): string {
   return hmacOfBytes(canonicalBytes(msg, keys))

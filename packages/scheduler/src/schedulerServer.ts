@@ -132,7 +132,7 @@ function effects(node: Node, self: Pid, config: ServerConfig, send: (e: Schedule
       )
     },
     sign: (slot) => {
-      commitWith(slot.unsigned, wallet, sign).then(
+      commitWith(slot.unsigned, wallet, sign, { msg: slot.record.body, id: slot.record.message }).then(
         (msg) => post({ type: 'SIGNED', slot, msg: msg as AssignmentMessage }),
         (error: unknown) => post({ type: 'SIGN_FAILED', slot, error }),
       )
