@@ -1,0 +1,47 @@
+/**
+ * What a worker-thread node runs (imported by boot.mjs): a Node with its Distribution, and
+ * the control plane with the parent (connect, nodedown, heartbeat, stop) on `parentPort`.
+ * The data plane (actor messages) never touches `parentPort`: it goes through the
+ * MessagePorts of the WorkerTransport.
+ * @internal
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
+import { Node } from '../node.js'
+import { Distribution } from './distribution.js'
+import { WorkerTransport } from './workerTransport.js'
+import { setCurrentDistribution } from './current.js'
+import { decodeReason } from './wire.js'
+import type { ControlToNode, ControlToParent } from './control.js'
+
+const data = workerData as { name: string; setup: string | null; budget: number | null }
+const parent = parentPort!
+const post = (m: ControlToParent) => parent.postMessage(m)
+
+const node = new Node(data.budget === null ? { name: data.name } : { name: data.name, budget: data.budget })
+const dist = new Distribution(node, new WorkerTransport())
+setCurrentDistribution(dist)
+// A setup module (registering error classes, warming caches) runs before the node reports
+// ready; if it throws, the parent's startNode rejects with NodeBootFailed and the reason.
+if (data.setup !== null) await import(data.setup)
+
+parent.on('message', (m: ControlToNode) => {
+  switch (m.t) {
+    case 'connect':
+      for (const { peer, port } of m.peers) dist.connect(peer, port as MessagePort)
+      post({ t: 'connected' })
+      return
+    case 'down':
+      dist.nodeDown(m.peer, decodeReason(m.reason))
+      return
+    case 'ping':
+      post({ t: 'pong' })
+      return
+    case 'stop':
+      node.shutdown('shutdown')
+      // Exit signals and pg leaves of the shutdown go out before the parent tells the others.
+      dist.flush()
+      post({ t: 'stopped' })
+      return
+  }
+})
+post({ t: 'ready' })
