@@ -8,9 +8,10 @@
  * cannot starve the others. The node awaits (one microtask) only when every mailbox is
  * empty; a promise per message would halve throughput.
  */
-import { ALIVE, BUSY, FN_STYLE, NEEDS_START, NO_MAIL, Process, SCHEDULED, TERMINATING, TRAP_EXIT } from './process.js'
+import { ALIVE, BUSY, FN_STYLE, NEEDS_START, Process, SCHEDULED, TERMINATING, TRAP_EXIT } from './process.js'
 import type { CallOptions, ExitHook, ExitWatcher, MessageOptions, ProcessInfo, ProcessStatus, ReceiveOptions, Receiver } from './process.js'
 import { PendingQueue } from './scheduling/pendingQueue.js'
+import { NO_MATCH, clearMail, pushMail, removeMail, shiftMail, takeMatching } from './mailbox.js'
 import { PendingItem } from './scheduling/pendingItem.js'
 import { validatePolicy, type Policy } from './scheduling/policy.js'
 import { isPid, makePid, makeRef, nodeOf, validNodeName, type Pid, type Ref } from './pid.js'
@@ -374,10 +375,8 @@ export class Node {
     // Kept small so it inlines into send; the rare branches are calls of their own.
     if (p.recv !== null && this.deliverToReceiver(p, p.recv, msg)) return
     if (p.pq !== null) return this.deliverPending(p, msg, bounded, deadlineAt)
-    if (p.capacity !== 0 && bounded && p.qt - p.qh >= p.capacity) throw new MailboxFull({ pid: p.self, capacity: p.capacity })
-    let q = p.q
-    if (q === NO_MAIL) q = p.q = []
-    q[p.qt++] = msg
+    if (p.capacity !== 0 && bounded && p.qn >= p.capacity) throw new MailboxFull({ pid: p.self, capacity: p.capacity })
+    pushMail(p, msg)
     if ((p.flags & (SCHEDULED | BUSY | FN_STYLE)) === 0) this.enqueue(p)
   }
 
@@ -458,19 +457,13 @@ export class Node {
     if (p.pq !== null) return this.runPending(p, beh)
     const budget = this.budget
     let n = 0
-    while (n < budget && p.qh < p.qt && (p.flags & (ALIVE | BUSY)) === ALIVE) {
-      const m = p.q[p.qh]
-      p.q[p.qh++] = undefined
-      if (p.qh === p.qt) {
-        p.qh = p.qt = 0
-        // Give back the memory of a burst; keep small arrays to avoid reallocating.
-        if (p.q.length > 1024) p.q = NO_MAIL
-      }
+    while (n < budget && p.qn !== 0 && (p.flags & (ALIVE | BUSY)) === ALIVE) {
+      const m = shiftMail(p)
       n++
       p.handled++
       this.dispatch(p, beh, m)
     }
-    if ((p.flags & (ALIVE | BUSY | SCHEDULED)) === ALIVE && p.qh < p.qt) this.enqueue(p)
+    if ((p.flags & (ALIVE | BUSY | SCHEDULED)) === ALIVE && p.qn !== 0) this.enqueue(p)
     return n
   }
 
@@ -736,8 +729,7 @@ export class Node {
       if (p.recv.timer !== undefined) this.clock.clearTimeout(p.recv.timer)
       p.recv = null
     }
-    p.q = NO_MAIL
-    p.qh = p.qt = 0
+    clearMail(p)
     p.state = undefined
     if (p.pq !== null) {
       p.pq = null
@@ -857,17 +849,10 @@ export class Node {
 
   /** @internal Removes queued messages that `pred` accepts, keeping the others in order. */
   _removeQueued(p: Process, pred: (m: unknown) => boolean): void {
-    if (p.pq !== null) {
-      p.pq.remove((item) => pred((item as Pending).envelope))
-      return
-    }
-    const q = p.q
-    let w = p.qh
-    for (let i = p.qh; i < p.qt; i++) if (!pred(q[i])) q[w++] = q[i]
-    for (let i = w; i < p.qt; i++) q[i] = undefined
-    p.qt = w
-    if (p.qh === p.qt) p.qh = p.qt = 0
+    if (p.pq !== null) p.pq.remove((item) => pred((item as Pending).envelope))
+    else removeMail(p, pred)
   }
+
 
   // ---------------------------------------------------------------- receive
 
@@ -885,19 +870,10 @@ export class Node {
         timeout = opts.timeout
       }
     }
-    const q = p.q
-    for (let i = p.qh; i < p.qt; i++) {
-      const m = q[i]
-      if (match === undefined || match(m)) {
-        if (i === p.qh) q[p.qh++] = undefined
-        else {
-          q.copyWithin(i, i + 1, p.qt)
-          q[--p.qt] = undefined
-        }
-        if (p.qh === p.qt) p.qh = p.qt = 0
-        p.handled++
-        return Promise.resolve(m)
-      }
+    const m = takeMatching(p, match)
+    if (m !== NO_MATCH) {
+      p.handled++
+      return Promise.resolve(m)
     }
     if (timeout === 0) return Promise.resolve(TIMEOUT)
     return new Promise((resolve) => {
@@ -981,7 +957,7 @@ export class Node {
     return {
       pid: p.self,
       status,
-      mailboxLength: p.pq !== null ? p.pq.size : p.qt - p.qh,
+      mailboxLength: p.pq !== null ? p.pq.size : p.qn,
       messagesHandled: p.handled,
       links: p.links ? [...p.links] : [],
       monitors: p.monitoring ? [...p.monitoring.keys()] : [],
@@ -1064,7 +1040,7 @@ class Pending extends PendingItem {
 }
 
 function hasMail(p: Process): boolean {
-  return p.pq !== null ? p.pq.size > 0 : p.qh < p.qt
+  return p.pq !== null ? p.pq.size > 0 : p.qn !== 0
 }
 
 /**

@@ -85,8 +85,10 @@ export interface ProcessInfo {
 export class Process<Msg = any> {
   /** @internal mailbox; the shared NO_MAIL until the first message, to keep idle processes small */
   q: unknown[] = NO_MAIL
-  /** @internal head index into q */ qh = 0
-  /** @internal tail index into q */ qt = 0
+  /** @internal read index into q (the head chunk) */ qh = 0
+  /** @internal the tail chunk (q itself while there is one chunk) */ qtail: unknown[] = NO_MAIL
+  /** @internal write index into qtail */ qt = 0
+  /** @internal messages queued */ qn = 0
   /** @internal */ flags: number
   /** @internal user state of a behaviour */ state: unknown = undefined
   /** @internal */ links: Set<Pid> | null = null
