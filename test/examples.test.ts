@@ -17,6 +17,7 @@ const expected: { [name: string]: RegExp[] } = {
   actors: [/balance: 150/, /auditor: account <bank\.1> went down \(normal\)/, /done/],
   supervision: [/restart/i],
   scheduler: [/slot/i, /verif/i],
+  cluster: [/workers group: 5 members/, /DOWN: <node2\.1> \(noconnection\)/, /nodedown: node2/, /cluster stopped/],
   policies: [/ascending: true/, /served c2 a0 b1 b3 a4/, /ran before every second call: true/],
 }
 

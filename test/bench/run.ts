@@ -9,11 +9,13 @@ import { fileURLToPath } from 'node:url'
 import { createRecorder, gc, type Result } from './harness.js'
 import { benchCore } from './core.js'
 import { benchPolicy } from './policy.js'
+import { benchCluster } from './cluster.js'
 import { goals } from './goals.js'
 
 const groups: { [name: string]: (record: ReturnType<typeof createRecorder>) => Promise<void> } = {
   core: benchCore,
   policy: benchPolicy,
+  cluster: benchCluster,
 }
 
 const only = process.argv.slice(2)

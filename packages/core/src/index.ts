@@ -99,3 +99,25 @@ export type {
   IntensityLimits,
   SupervisorErrorReason,
 } from './supervisor/index.js'
+export {
+  startCluster,
+  Cluster,
+  clusterDefaults,
+  spawn,
+  spawnLink,
+  spawnMonitor,
+  node,
+  nodes,
+  monitorNode,
+  monitorNodes,
+  demonitorNode,
+  actorRef,
+  Distribution,
+  distributionDefaults,
+  isNodeUpMessage,
+  isNodeDownMessage,
+  WorkerTransport,
+  NodeBootFailed,
+  SpawnFailed,
+} from './cluster/index.js'
+export type { ClusterOptions, NodeStartOptions, ActorRef, ActorArgs, ActorPid, NodeUpMessage, NodeDownMessage, Transport } from './cluster/index.js'

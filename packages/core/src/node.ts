@@ -749,7 +749,8 @@ export class Node {
       }
     }
     if (p.monitoring !== null) {
-      for (const [ref, target] of p.monitoring) this.procs.get(target)?.monitors?.delete(ref)
+      for (const [ref, target] of p.monitoring)
+        if (this.procs.get(target)?.monitors?.delete(ref) !== true && this.remote !== null && nodeOf(target) !== this.name) this.remote.demonitor(target, ref)
       p.monitoring = null
     }
     if (this.inspectors !== null) this.emit({ type: 'exit', pid: p.self, reason })

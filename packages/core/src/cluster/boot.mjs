@@ -1,8 +1,8 @@
 // The entry of every worker-thread node. Plain JavaScript on purpose: on Node 20 a .ts
 // worker entry fails with ERR_UNKNOWN_FILE_EXTENSION even with execArgv ['--import', 'tsx'];
 // registering tsx's ESM hooks from inside the thread first, then importing the real (TS)
-// entry, works. `tsx` is null when the parent runs built JavaScript, or when tsx's loader
-// is already in the inherited execArgv (a parent started with the tsx CLI).
+// entry, works. `tsx` (the resolved URL of 'tsx/esm/api') is null when the parent runs
+// built JavaScript.
 import { workerData } from 'node:worker_threads'
 
 const { entry, tsx } = workerData.boot

@@ -3,26 +3,44 @@
  * typed `NotCloneable` naming the offending value's path instead of a DataCloneError later,
  * far from its cause, when the batch is posted. Primitives cost one `typeof`; objects are
  * walked for the values structured clone refuses (functions, symbols, promises, weak
- * collections). Very deep or cyclic data falls back to `structuredClone` (the slow path).
+ * collections). Large, deep or cyclic data (more than MAX_VISITS values or MAX_DEPTH
+ * levels) falls back to one `structuredClone` of the whole message (the slow path): a cycle
+ * cannot send the walk round forever, and many shared references cannot make it blow up.
  */
 import { NotCloneable } from '../errors.js'
 
 const MAX_DEPTH = 32
+const MAX_VISITS = 10_000
+let visits = 0
+type Found = { path: string; what: string } | null
+
+/** Thrown inside the walk when it gives up; caught at the top. */
+const GIVE_UP: unique symbol = Symbol('give up')
 
 /** @internal Throws `NotCloneable` if `value` cannot cross a thread. */
 export function assertCloneable(value: unknown, path: string): void {
   if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol') return
-  const bad = find(value, path, 0)
+  const bad = walk(value, path)
   if (bad !== null) throw new NotCloneable(bad)
+}
+
+function walk(value: unknown, path: string): Found {
+  visits = 0
+  try {
+    return find(value, path, 0)
+  } catch (e) {
+    if (e === GIVE_UP) return slowPath(value as object, path)
+    throw e
+  }
 }
 
 /** @internal */
 export function isCloneable(value: unknown): boolean {
   if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol') return true
-  return find(value, '', 0) === null
+  return walk(value, '') === null
 }
 
-function find(v: unknown, path: string, depth: number): { path: string; what: string } | null {
+function find(v: unknown, path: string, depth: number): Found {
   switch (typeof v) {
     case 'function':
       return { path, what: `a function${v.name ? ` (${v.name})` : ''}` }
@@ -34,7 +52,7 @@ function find(v: unknown, path: string, depth: number): { path: string; what: st
       return null
   }
   if (v === null) return null
-  if (depth >= MAX_DEPTH) return slowPath(v, path)
+  if (depth >= MAX_DEPTH || ++visits > MAX_VISITS) throw GIVE_UP
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i]
@@ -76,7 +94,7 @@ function find(v: unknown, path: string, depth: number): { path: string; what: st
   return null
 }
 
-function slowPath(v: object, path: string): { path: string; what: string } | null {
+function slowPath(v: object, path: string): Found {
   try {
     structuredClone(v)
     return null

@@ -5,7 +5,7 @@
  * heartbeat) and tells every surviving node when one goes down.
  */
 import { MessageChannel, Worker, type ResourceLimits } from 'node:worker_threads'
-import { Node, type SpawnOptions, type SpawnResult } from '../node.js'
+import { Node, type SpawnOptions } from '../node.js'
 import type { Pid } from '../pid.js'
 import type { Process } from '../process.js'
 import { systemClock, type Clock } from '../clock.js'
@@ -15,6 +15,7 @@ import { Distribution } from './distribution.js'
 import { WorkerTransport } from './workerTransport.js'
 import { peekCurrentDistribution, setCurrentDistribution } from './current.js'
 import { encodeReason } from './wire.js'
+import { decodeError } from '../errors.js'
 import { NodeBootFailed } from './errors.js'
 import type { ActorArgs, ActorPid, ActorRef } from './actorRef.js'
 import type { ControlToNode, ControlToParent } from './control.js'
@@ -66,6 +67,9 @@ interface Member {
   readonly exited: Promise<void>
 }
 
+const collator = new Intl.Collator('en', { numeric: true })
+const byName = (a: string, b: string) => collator.compare(a, b)
+
 const here = import.meta.url
 const ext = here.endsWith('.ts') ? '.ts' : '.js'
 const bootUrl = new URL('./boot.mjs', here)
@@ -73,11 +77,12 @@ const entryUrl = new URL(`./nodeMain${ext}`, here).href
 
 /**
  * How a worker thread loads the TypeScript entry: tsx's ESM API, registered inside the
- * thread by boot.mjs, unless this runs as JavaScript or tsx's loader is already inherited.
+ * thread by boot.mjs (even when the parent runs under the tsx CLI: on Node 20 the loader in
+ * the inherited execArgv does not load a .ts module in the worker), unless this runs as
+ * JavaScript. Resolved here, where tsx is a dependency, so boot.mjs needs no resolution of its own.
  */
 function tsxSpecifier(): string | null {
   if (ext !== '.ts') return null
-  if (process.execArgv.some((a) => /[\\/]tsx[\\/]/.test(a) || a === 'tsx')) return null
   try {
     return import.meta.resolve('tsx/esm/api')
   } catch {
@@ -89,7 +94,7 @@ export class Cluster {
   /** The main thread's node. */
   readonly node: Node
   /** @internal */ readonly dist: Distribution
-  private readonly transport = new WorkerTransport(true)
+  private readonly transport = new WorkerTransport({ unref: true, closeIsDown: false })
   private readonly members = new Map<string, Member>()
   private readonly clock: Clock
   private readonly prefix: string
@@ -115,7 +120,7 @@ export class Cluster {
 
   /** Every node of the cluster, this one first. */
   nodes(): string[] {
-    return [this.node.name, ...this.dist.nodes()]
+    return [this.node.name, ...this.dist.nodes().sort(byName)]
   }
 
   /** Starts one more worker-thread node and connects it to every node; resolves with its name once it is up. */
@@ -155,17 +160,22 @@ export class Cluster {
     this.members.set(name, m)
     worker.on('message', (c: ControlToParent) => {
       if (c.t === 'pong') m.lastPong = this.clock.now()
-      else m.onMessage(c)
+      else if (c.t === 'exiting') {
+        m.cause ??= c.error !== undefined ? decodeError(c.error) : `exit code ${c.code}`
+        if (m.state === 'up') this.lost(m, m.cause)
+      } else m.onMessage(c)
     })
     worker.on('error', (e) => {
       m.cause ??= e
     })
     worker.on('exit', (code) => {
       const reason = m.cause ?? `exit code ${code}`
+      // No-op once booted (a promise settles once); fails a boot the thread did not finish,
+      // including one cut short by stopNode/stop.
+      bootDone(new NodeBootFailed({ node: name, reason }))
       if (m.state === 'booting') {
         this.members.delete(name)
         m.state = 'down'
-        bootDone(new NodeBootFailed({ node: name, reason }))
       } else if (m.state !== 'down') this.lost(m, reason)
       exitedResolve()
     })
@@ -213,6 +223,8 @@ export class Cluster {
         }
       })
       m.state = 'stopping'
+      // Frames this node still buffers for it go out before the stop (see nodeMain's drain).
+      this.dist.flush()
       m.worker.postMessage({ t: 'stop' } satisfies ControlToNode)
       await Promise.race([stopped, m.exited])
     }
@@ -313,5 +325,3 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
   return cluster
 }
-
-export type { SpawnResult }

@@ -5,4 +5,10 @@ export type ControlToNode =
   | { readonly t: 'ping' }
   | { readonly t: 'stop' }
 
-export type ControlToParent = { readonly t: 'ready' } | { readonly t: 'connected' } | { readonly t: 'pong' } | { readonly t: 'stopped' }
+export type ControlToParent =
+  | { readonly t: 'ready' }
+  | { readonly t: 'connected' }
+  | { readonly t: 'pong' }
+  | { readonly t: 'stopped' }
+  /** The node's thread is ending: process.exit(code), or an uncaught exception (`error`, encoded). */
+  | { readonly t: 'exiting'; readonly code: number; readonly error?: unknown }

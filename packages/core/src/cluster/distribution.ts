@@ -267,15 +267,26 @@ export class Distribution implements RemoteRouter, ExitHook {
     if (args !== undefined && !Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`)
     const actor = `${ref.export} of ${ref.url}`
     if (node === this.node.name) {
-      const now = loadedActor(ref.url, ref.export)
-      if (now !== undefined) return Promise.resolve(this.node._spawn(now, args, opts, parent, mode))
-      return loadActor(ref.url, ref.export).then((a) => {
+      const here = (a: Parameters<Node['_spawn']>[0]) => {
         if (parent !== null && !parent.alive) throw new SpawnFailed({ node, actor, reason: 'noproc' })
         return this.node._spawn(a, args, opts, parent, mode)
+      }
+      try {
+        const now = loadedActor(ref.url, ref.export)
+        if (now !== undefined) return Promise.resolve(here(now))
+      } catch (e) {
+        return Promise.reject(SpawnFailed.is(e) ? e : new SpawnFailed({ node, actor, reason: e }))
+      }
+      return loadActor(ref.url, ref.export).then(here, (e: unknown) => {
+        throw new SpawnFailed({ node, actor, reason: e })
       })
     }
-    assertCloneable(args, 'args')
-    if (opts !== undefined) assertCloneable(opts, 'options')
+    try {
+      assertCloneable(args, 'args')
+      if (opts !== undefined) assertCloneable(opts, 'options')
+    } catch (e) {
+      return Promise.reject(e)
+    }
     const pe = this.peers.get(node)
     if (pe === undefined) return Promise.reject(new SpawnFailed({ node, actor, reason: 'noconnection' }))
     const id = ++this.spawnSerial

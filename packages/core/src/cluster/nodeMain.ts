@@ -11,6 +11,7 @@ import { Distribution } from './distribution.js'
 import { WorkerTransport } from './workerTransport.js'
 import { setCurrentDistribution } from './current.js'
 import { decodeReason } from './wire.js'
+import { encodeError } from '../errors.js'
 import type { ControlToNode, ControlToParent } from './control.js'
 
 const data = workerData as { name: string; setup: string | null; budget: number | null }
@@ -18,7 +19,8 @@ const parent = parentPort!
 const post = (m: ControlToParent) => parent.postMessage(m)
 
 const node = new Node(data.budget === null ? { name: data.name } : { name: data.name, budget: data.budget })
-const dist = new Distribution(node, new WorkerTransport())
+const transport = new WorkerTransport({ closeIsDown: false })
+const dist = new Distribution(node, transport)
 setCurrentDistribution(dist)
 // A setup module (registering error classes, warming caches) runs before the node reports
 // ready; if it throws, the parent's startNode rejects with NodeBootFailed and the reason.
@@ -37,11 +39,29 @@ parent.on('message', (m: ControlToNode) => {
       post({ t: 'pong' })
       return
     case 'stop':
+      // The stop came on the control port; signals sent before it (a link, a monitor) may
+      // still wait on the data ports, which are not ordered with it. Take them first, so
+      // they see this shutdown rather than a later nodedown.
+      transport.drain()
       node.shutdown('shutdown')
       // Exit signals and pg leaves of the shutdown go out before the parent tells the others.
       dist.flush()
       post({ t: 'stopped' })
       return
   }
+})
+// process.exit() in a worker ends only the thread, and emits 'exit' here first: tell the
+// parent at once (2-3 ms before it would see the thread's own exit event), after posting
+// what this node still had to send.
+// An uncaught exception also ends the thread through 'exit'; the monitor (which leaves the
+// crash as it is) keeps the error, so the reason does not depend on which of this message
+// and the Worker's 'error' event reaches the parent first.
+let crash: unknown = undefined
+process.on('uncaughtExceptionMonitor', (e) => {
+  crash = e
+})
+process.on('exit', (code) => {
+  dist.flush()
+  post(crash === undefined ? { t: 'exiting', code } : { t: 'exiting', code, error: encodeError(crash) })
 })
 post({ t: 'ready' })

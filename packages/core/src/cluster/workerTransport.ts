@@ -11,15 +11,26 @@ export class WorkerTransport implements Transport {
   private onMsg: (peer: string, batch: unknown[]) => void = () => {}
   private onGone: (peer: string) => void = () => {}
 
-  /** @param unref ports do not keep the thread alive (the main thread: its workers do that) */
-  constructor(private readonly unref = false) {}
+  private readonly unref: boolean
+  private readonly closeIsDown: boolean
+
+  /**
+   * @param opts.unref ports do not keep the thread alive (the main thread: its workers do that)
+   * @param opts.closeIsDown a port's 'close' means the peer is down. Off inside a cluster,
+   *   where the parent sees the thread's exit (with its reason: error, exit code, heartbeat,
+   *   out of memory) 1-2 ms after the close, and tells every node, so all agree on the reason.
+   */
+  constructor(opts: { unref?: boolean; closeIsDown?: boolean } = {}) {
+    this.unref = opts.unref ?? false
+    this.closeIsDown = opts.closeIsDown ?? true
+  }
 
   connect(peer: string, link: unknown): void {
     const port = link as MessagePort
     this.ports.set(peer, port)
     port.on('message', (batch: unknown[]) => this.onMsg(peer, batch))
     // 'close' fires when the other end closes, including when its thread exits or is terminated.
-    port.on('close', () => {
+    if (this.closeIsDown) port.on('close', () => {
       if (this.ports.get(peer) !== port) return
       this.ports.delete(peer)
       this.onGone(peer)
@@ -48,6 +59,12 @@ export class WorkerTransport implements Transport {
     // a node's messages before its nodedown.
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) this.onMsg(peer, m.message as unknown[])
     port.close()
+  }
+
+  /** Hands every batch already queued on any port to the message handler, synchronously. */
+  drain(): void {
+    for (const [peer, port] of this.ports)
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) this.onMsg(peer, m.message as unknown[])
   }
 
   /** Closes every port. */
