@@ -1,0 +1,63 @@
+/**
+ * `troupe`: the command-line entry. Returns the exit code: 0 on success, 1 when the work
+ * itself failed, 2 for a usage error (unknown command or flag, bad value).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { usage } from './usage.js'
+import { runEntry } from './runEntry.js'
+import { runScript } from './runScript.js'
+
+class UsageError extends Error {}
+
+function parse(args: string[], options: ParseArgsConfig['options'], allowPositionals: boolean) {
+  try {
+    return parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true, tokens: false })
+  } catch (e) {
+    // parseArgs' own messages name the flag ("Unknown option '--x'"); keep them.
+    throw new UsageError((e as Error).message)
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const [command, ...rest] = argv
+    if (command === undefined || command === '-h' || command === '--help') {
+      console.log(usage.main)
+      return command === undefined ? 2 : 0
+    }
+    switch (command) {
+      case 'run': {
+        const dashdash = rest.indexOf('--')
+        const own = dashdash < 0 ? rest : rest.slice(0, dashdash)
+        const passed = dashdash < 0 ? [] : rest.slice(dashdash + 1)
+        const { values, positionals } = parse(own, { nodes: { type: 'string', short: 'n' } }, true)
+        if (values.help) return help('run')
+        if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs an entry module' : `run takes one entry module, got ${positionals.length}`)
+        const nodes = values.nodes === undefined ? 1 : Number(values.nodes)
+        if (!Number.isInteger(nodes) || nodes < 0 || nodes > 64) throw new UsageError(`--nodes must be an integer from 0 to 64, got "${String(values.nodes)}"`)
+        return await runEntry(positionals[0]!, nodes, passed)
+      }
+      case 'demo': {
+        const { values } = parse(rest, {}, false)
+        if (values.help) return help('demo')
+        return runScript('demo', [])
+      }
+      case 'bench': {
+        const { values, positionals } = parse(rest, {}, true)
+        if (values.help) return help('bench')
+        return runScript('bench', positionals)
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`)
+    }
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e
+    console.error(`troupe: ${e.message}\n\n${usage.main}`)
+    return 2
+  }
+}
+
+function help(command: keyof typeof usage): number {
+  console.log(usage[command])
+  return 0
+}
