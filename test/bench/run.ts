@@ -10,12 +10,14 @@ import { createRecorder, gc, type Result } from './harness.js'
 import { benchCore } from './core.js'
 import { benchPolicy } from './policy.js'
 import { benchCluster } from './cluster.js'
+import { benchScheduler } from './scheduler.js'
 import { goals } from './goals.js'
 
 const groups: { [name: string]: (record: ReturnType<typeof createRecorder>) => Promise<void> } = {
   core: benchCore,
   policy: benchPolicy,
   cluster: benchCluster,
+  scheduler: benchScheduler,
 }
 
 const only = process.argv.slice(2)

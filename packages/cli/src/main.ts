@@ -9,9 +9,11 @@ import { runScript } from './runScript.js'
 
 class UsageError extends Error {}
 
-function parse(args: string[], options: ParseArgsConfig['options'], allowPositionals: boolean) {
+const HELP = { help: { type: 'boolean', short: 'h' } } as const
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, allowPositionals: boolean) {
   try {
-    return parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true, tokens: false })
+    return parseArgs({ args, options: { ...HELP, ...options }, allowPositionals, strict: true })
   } catch (e) {
     // parseArgs' own messages name the flag ("Unknown option '--x'"); keep them.
     throw new UsageError((e as Error).message)
@@ -30,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
         const dashdash = rest.indexOf('--')
         const own = dashdash < 0 ? rest : rest.slice(0, dashdash)
         const passed = dashdash < 0 ? [] : rest.slice(dashdash + 1)
-        const { values, positionals } = parse(own, { nodes: { type: 'string', short: 'n' } }, true)
+        const { values, positionals } = parse(own, { nodes: { type: 'string', short: 'n' } } as const, true)
         if (values.help) return help('run')
         if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs an entry module' : `run takes one entry module, got ${positionals.length}`)
         const nodes = values.nodes === undefined ? 1 : Number(values.nodes)

@@ -17,12 +17,23 @@ export interface Assignment {
   readonly timestamp: number
   readonly body: Message
   /**
-   * The signed assignment message without its `body` (which is the field above), as the
-   * scheduler server made it: `{ ...envelope, body }` is what clients got. Absent on records
-   * made by {@link nextAssignment} alone. Kept apart so a store holds each body once.
+   * What the scheduler server signed, in a compact form: with the fields above it rebuilds the
+   * signed assignment message exactly (`toAssignmentMessage`). Absent on records made by
+   * {@link nextAssignment} alone.
    */
+  readonly signed?: SignedFields
+  /** The signed assignment message without its `body`, for one {@link SignedFields} cannot describe. */
   readonly envelope?: Message
 }
+
+/**
+ * The signed part of an `ao.N.1` assignment, positional to keep records small and quick to
+ * decode (the signature and HMAC commitments always cover the same fixed key list, so the
+ * lists need not be stored):
+ * `[path, block-height, block-hash, block-timestamp, commitment-device, committer, keyid,
+ *   signature, signature commitment ID, HMAC commitment ID]`.
+ */
+export type SignedFields = readonly [string, number, string, number, string, string, string, string, string, string]
 
 /**
  * The assignment that follows `prev` (or slot 0 when there is none): slot + 1 and the

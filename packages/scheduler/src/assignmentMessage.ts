@@ -1,5 +1,5 @@
-import type { Assignment } from './assignment.js'
-import type { Message } from './message.js'
+import type { Assignment, SignedFields } from './assignment.js'
+import { COMMITMENTS, commitmentsOf, contentKeys, isSigned, type Commitment, type CommitmentDevice, type Message } from './message.js'
 
 /**
  * The chain block an assignment is stamped with. HyperBEAM asks Arweave for the current
@@ -60,17 +60,95 @@ export function unsignedAssignmentMessage(record: Assignment, block: BlockInfo):
   }
 }
 
+/** The keys of an assignment message (sorted): what its commitments cover. */
+const ASSIGNMENT_KEYS: readonly string[] = Object.freeze([
+  'block-hash',
+  'block-height',
+  'block-timestamp',
+  'body',
+  'data-protocol',
+  'epoch',
+  'hash-chain',
+  'path',
+  'process',
+  'slot',
+  'timestamp',
+  'variant',
+])
+
 /**
  * The assignment message a stored record stands for: the signed one the server made, or, for
- * a record stored without an envelope, the unsigned one stamped with {@link zeroBlock}.
+ * a record stored without what was signed, the unsigned one stamped with {@link zeroBlock}.
  */
 export function toAssignmentMessage(record: Assignment): AssignmentMessage {
-  if (record.envelope === undefined) return unsignedAssignmentMessage(record, zeroBlock)
-  return { ...record.envelope, body: record.body } as AssignmentMessage
+  const s = record.signed
+  if (s !== undefined) {
+    const signed: Commitment = {
+      'commitment-device': s[4] as CommitmentDevice,
+      committer: s[5],
+      keyid: s[6],
+      signature: s[7],
+      committed: ASSIGNMENT_KEYS,
+    }
+    const hmac: Commitment = { 'commitment-device': 'hmac-sha256', committed: ASSIGNMENT_KEYS }
+    return {
+      path: s[0],
+      'data-protocol': 'ao',
+      variant: 'ao.N.1',
+      process: record.process,
+      epoch: '0',
+      slot: record.slot,
+      'block-height': s[1],
+      'block-hash': s[2],
+      'block-timestamp': s[3],
+      timestamp: record.timestamp,
+      'hash-chain': record.hashChain,
+      body: record.body,
+      [COMMITMENTS]: { [s[8]]: signed, [s[9]]: hmac },
+    }
+  }
+  if (record.envelope !== undefined) return { ...record.envelope, body: record.body } as AssignmentMessage
+  return unsignedAssignmentMessage(record, zeroBlock)
 }
 
-/** The record a store keeps for a signed assignment message. @internal */
-export function toRecord(record: Assignment, signed: AssignmentMessage): Assignment {
-  const { body: _body, ...envelope } = signed
+/**
+ * The record a store keeps for a signed assignment message: the compact {@link SignedFields}
+ * when they describe it exactly (one signature and its HMAC, over the standard keys), else
+ * the whole message but its body. @internal
+ */
+export function toRecord(record: Assignment, msg: AssignmentMessage): Assignment {
+  const cs = Object.entries(commitmentsOf(msg))
+  const sig = cs.find(([, c]) => isSigned(c))
+  const hmac = cs.find(([, c]) => c['commitment-device'] === 'hmac-sha256')
+  const standard =
+    cs.length === 2 &&
+    sig !== undefined &&
+    hmac !== undefined &&
+    sameKeys(sig[1].committed) &&
+    sameKeys(hmac[1].committed) &&
+    sameKeys(contentKeys(msg)) &&
+    typeof sig[1].committer === 'string' &&
+    typeof sig[1].keyid === 'string' &&
+    typeof sig[1].signature === 'string'
+  if (standard) {
+    const signed: SignedFields = [
+      msg.path,
+      msg['block-height'],
+      msg['block-hash'],
+      msg['block-timestamp'],
+      sig[1]['commitment-device'],
+      sig[1].committer!,
+      sig[1].keyid!,
+      sig[1].signature!,
+      sig[0],
+      hmac[0],
+    ]
+    return { ...record, signed }
+  }
+  const { body: _body, ...envelope } = msg
   return { ...record, envelope }
+}
+
+function sameKeys(keys: readonly string[]): boolean {
+  return keys.length === ASSIGNMENT_KEYS.length && keys.every((k, i) => k === ASSIGNMENT_KEYS[i])
 }
