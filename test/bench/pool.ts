@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import { createNode } from '@troupe/core'
+import { actorRef, createNode, startCluster } from '@troupe/core'
 import { call, closePool, defineTask, map, openPool, startPoolMember } from '@troupe/pool'
 import { median, medianOf, type Record } from './harness.js'
 import type * as T from '../../packages/pool/test/fixtures/tasks.js'
+import type * as H from '../../packages/pool/test/fixtures/clusterHost.js'
 
 const tasksUrl = new URL('../../packages/pool/test/fixtures/tasks.ts', import.meta.url)
 const square = defineTask<typeof T.square>(tasksUrl, 'square')
@@ -110,9 +111,28 @@ export async function benchPool(record: Record): Promise<void> {
   const rawCpuMs = median(rawCpu)
   record('raw.piscina_cpu_400x2ms', rawCpuMs, 'ms')
   record('pool.cpu_400x2ms', median(poolCpu), 'ms', { name: 'raw.piscina_cpu_400x2ms', value: rawCpuMs })
-  // pool.remote_call_p50_us: once members can live on other nodes (clusters).
-
   closePool(pool)
   node.exit(member, 'shutdown')
   await raw.destroy()
+
+  // A member on another node (a worker-thread node of a local cluster): one more thread hop each way.
+  const cluster = await startCluster({ nodes: 1 })
+  const host = actorRef<typeof H.memberHost>(new URL('../../packages/pool/test/fixtures/clusterHost.ts', import.meta.url), 'memberHost')
+  const remotePool = openPool(cluster.node, 'bench-remote')
+  const other = cluster.nodes().find((n) => n !== cluster.node.name)!
+  await cluster.spawn(other, host, ['bench-remote', { min: 1, max: 1, preload: [square] }])
+  for (;;) {
+    try {
+      await call(remotePool, square, [1], { waitTimeout: 0 })
+      break
+    } catch {
+      // The member's pg join has not reached this node yet.
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  }
+  const remote: number[] = []
+  for (let r = 0; r < 4; r++) remote.push(await p50(2000, (i) => call(remotePool, square, [i])))
+  record('pool.remote_call_p50_us', median(remote.slice(1)), 'µs', { name: 'pool.call_p50_us', value: median(poolP.slice(1)) })
+  closePool(remotePool)
+  await cluster.stop()
 }

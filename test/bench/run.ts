@@ -11,12 +11,14 @@ import { benchCore } from './core.js'
 import { benchPolicy } from './policy.js'
 import { benchCluster } from './cluster.js'
 import { benchScheduler } from './scheduler.js'
+import { benchPool } from './pool.js'
 import { goals } from './goals.js'
 
 const groups: { [name: string]: (record: ReturnType<typeof createRecorder>) => Promise<void> } = {
   core: benchCore,
   policy: benchPolicy,
   cluster: benchCluster,
+  pool: benchPool,
   scheduler: benchScheduler,
 }
 

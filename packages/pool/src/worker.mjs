@@ -49,12 +49,17 @@ function encodeError(err) {
 
 function taskError(err) {
   const e = encodeError(err)
-  return { $task: e, permanent: e !== null && typeof e === 'object' && e.$error === 'PermanentFailure' }
+  return { $task: e, permanent: e !== null && typeof e === "object" && e.$error === "PermanentFailure", t: threadId }
 }
 
+if (workerData?.troupeTsx === true) await registerTsx()
+for (const url of workerData?.troupePreload ?? []) await load(url)
+
 // Health: a port the member pings, and a shared flag that says whether a task is running,
-// so that a thread busy in a long task is not taken for a stuck one.
-const busy = new Int32Array(new SharedArrayBuffer(4))
+// so that a thread busy in a long task is not taken for a stuck one. Offered only once the
+// thread has booted, so that a slow boot (tsx registration) is not taken for a stall.
+// busy[0]: 1 while a task runs; busy[1]: tasks finished.
+const busy = new Int32Array(new SharedArrayBuffer(8))
 if (workerData?.troupeHealth === true) {
   const { port1, port2 } = new MessageChannel()
   port1.on('message', (m) => port1.postMessage(m))
@@ -63,8 +68,6 @@ if (workerData?.troupeHealth === true) {
   // Piscina forwards non-ready messages from its threads as its own 'message' event.
   parentPort.postMessage({ $troupeThread: threadId, port: port2, busy }, [port2])
 }
-if (workerData?.troupeTsx === true) await registerTsx()
-for (const url of workerData?.troupePreload ?? []) await load(url)
 
 /** One task `{ u, e, a }` (url, export, args) or one batch `{ u, e, b }` (inputs, one argument each). */
 export default async function run(task) {
@@ -81,5 +84,6 @@ export default async function run(task) {
     throw taskError(err)
   } finally {
     busy[0] = 0
+    busy[1]++
   }
 }
