@@ -4,6 +4,7 @@
  * of the pool and sends it tasks named by module URL plus export.
  */
 export { defineTask } from './defineTask.js'
+export { progress } from './taskContext.js'
 export type { TaskRef, TaskArgs, TaskResult, TaskInput, AnyTaskFn } from './defineTask.js'
 export { openPool, closePool, call, cast, execute, map, placeChild, stats, unfinished } from './pool.js'
 export type { Pool, PoolOptions, TaskOptions, ExecuteOptions, ChildPlacement, PlacedActor, PlaceChildOptions } from './pool.js'

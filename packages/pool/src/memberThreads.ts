@@ -104,7 +104,8 @@ export class MemberThreads {
     return p
   }
 
-  run(task: object, signal: AbortSignal | undefined): Promise<unknown> {
+  run(task: object, signal: AbortSignal | undefined, transferList?: MessagePort[]): Promise<unknown> {
+    if (transferList !== undefined) return this.piscina.run(task, signal === undefined ? { transferList } : { signal, transferList })
     return signal === undefined ? this.piscina.run(task) : this.piscina.run(task, { signal })
   }
 

@@ -9,7 +9,7 @@ import { AllMembersAtCapacity } from './errors.js'
 import { poolDefaults } from './poolDefaults.js'
 import { BATCH, CALL, CAST, EXECUTE, PoolView, Task, type PoolStats, type QueuedTask, type TaskSettings, type UnfinishedTask } from './poolView.js'
 import { leastLoaded, type Placement } from './placement.js'
-import type { MemberRequest, PlaceReply } from './protocol.js'
+import type { Job, MemberRequest, PlaceReply } from './protocol.js'
 import { assertCount, assertKnownOptions, assertMs, assertOneOf, describe } from './validate.js'
 
 export interface PoolOptions {
@@ -79,8 +79,14 @@ export interface TaskOptions {
   readonly priority?: number
   readonly maxAttempts?: number
   readonly maxReschedules?: number
+  /**
+   * Called with each value the running task reports with `progress(value)` (from
+   * `@troupe/pool/task`), in order, before the task's result. Costs a message channel per
+   * attempt, so it is off unless given.
+   */
+  readonly onProgress?: (value: unknown) => void
 }
-const TASK_OPTIONS = ['timeout', 'waitTimeout', 'signal', 'deadline', 'priority', 'maxAttempts', 'maxReschedules'] as const
+const TASK_OPTIONS = ['timeout', 'waitTimeout', 'signal', 'deadline', 'priority', 'maxAttempts', 'maxReschedules', 'onProgress'] as const
 
 export interface ExecuteOptions extends TaskOptions {
   /** Who receives the status message. Default the pool's `client`. */
@@ -159,7 +165,7 @@ function assertPool(pool: unknown): asserts pool is Pool {
 function settingsOf(view: PoolView, opts: TaskOptions | undefined): TaskSettings {
   const d = view.settings
   if (opts === undefined)
-    return { timeout: d.timeout, waitTimeout: d.waitTimeout, maxAttempts: d.maxAttempts, maxReschedules: d.maxReschedules, deadlineAt: Infinity, priority: 0, signal: undefined }
+    return { timeout: d.timeout, waitTimeout: d.waitTimeout, maxAttempts: d.maxAttempts, maxReschedules: d.maxReschedules, deadlineAt: Infinity, priority: 0, signal: undefined, onProgress: undefined }
   assertKnownOptions(opts, TASK_OPTIONS, 'options')
   const s: TaskSettings = {
     timeout: opts.timeout ?? d.timeout,
@@ -169,7 +175,9 @@ function settingsOf(view: PoolView, opts: TaskOptions | undefined): TaskSettings
     deadlineAt: opts.deadline === undefined ? Infinity : view.node.clock.now() + opts.deadline,
     priority: opts.priority ?? 0,
     signal: opts.signal,
+    onProgress: opts.onProgress,
   }
+  if (s.onProgress !== undefined && typeof s.onProgress !== 'function') throw new TypeError(`options.onProgress must be a function, got ${describe(s.onProgress)}`)
   assertMs(s.timeout, 'options.timeout')
   assertMs(s.waitTimeout, 'options.waitTimeout')
   assertCount(s.maxAttempts, 'options.maxAttempts', 1)
@@ -181,6 +189,11 @@ function settingsOf(view: PoolView, opts: TaskOptions | undefined): TaskSettings
 }
 
 let seq = 0
+
+/** The thread job for `task(...args)`; with a progress target when the caller listens. */
+function jobOf(task: TaskRef, args: readonly unknown[], view: PoolView, s: TaskSettings, n: number): Job {
+  return s.onProgress === undefined ? { u: task.url, e: task.export, a: args } : { u: task.url, e: task.export, a: args, p: { to: view.pid, seq: n } }
+}
 
 /**
  * Runs `task(...args)` on a member and resolves with its result. Rejects with
@@ -195,8 +208,9 @@ export function call<T extends TaskRef>(pool: Pool, task: T, args: TaskArgs<T>, 
   if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`)
   const view = pool.view
   const s = settingsOf(view, options)
+  const n = seq++
   return new Promise((resolve, reject) => {
-    view.submit(new Task(seq++, view, CALL, task, { u: task.url, e: task.export, a: args }, s, resolve as (v: unknown) => void, reject, undefined))
+    view.submit(new Task(n, view, CALL, task, jobOf(task, args, view, s, n), s, resolve as (v: unknown) => void, reject, undefined))
   })
 }
 
@@ -209,7 +223,9 @@ export function cast<T extends TaskRef>(pool: Pool, task: T, args: TaskArgs<T>, 
   assertTask(task, 'task')
   if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`)
   const view = pool.view
-  const t = new Task(seq++, view, CAST, task, { u: task.url, e: task.export, a: args }, settingsOf(view, options), undefined, undefined, undefined)
+  const s = settingsOf(view, options)
+  const n = seq++
+  const t = new Task(n, view, CAST, task, jobOf(task, args, view, s, n), s, undefined, undefined, undefined)
   view.submit(t)
   return t.id
 }
@@ -235,7 +251,9 @@ export function execute<T extends TaskRef>(pool: Pool, task: T, args: TaskArgs<T
     rest = others
   }
   if (!isPid(client)) throw new TypeError(`options.client must be a Pid (or set the pool's client), got ${describe(client)}`)
-  const t = new Task(seq++, view, EXECUTE, task, { u: task.url, e: task.export, a: args }, settingsOf(view, rest), undefined, undefined, client)
+  const s = settingsOf(view, rest)
+  const n = seq++
+  const t = new Task(n, view, EXECUTE, task, jobOf(task, args, view, s, n), s, undefined, undefined, client)
   view.submit(t)
   return t.id
 }
@@ -252,6 +270,7 @@ export function map<T extends TaskRef>(pool: Pool, task: T, inputs: readonly Tas
   if (!Array.isArray(inputs)) throw new TypeError(`inputs must be an array, got ${describe(inputs)}`)
   const view = pool.view
   const s = settingsOf(view, options)
+  if (s.onProgress !== undefined) throw new TypeError('options.onProgress is not supported by map: its thread tasks are batches of inputs')
   const n = inputs.length
   if (n === 0) return Promise.resolve([])
   let capacity = 0

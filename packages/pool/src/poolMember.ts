@@ -19,7 +19,7 @@ import {
   type ProcessContext,
   type Ref,
 } from '@troupe/core'
-import type { ResourceLimits } from 'node:worker_threads'
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads'
 import { MemberThreads, type ThreadLimits } from './memberThreads.js'
 import { poolDefaults } from './poolDefaults.js'
 import { localPool, type Done, type LocalMember, type LocalPool } from './localRegistry.js'
@@ -208,8 +208,11 @@ export class MemberCore implements LocalMember {
       if (id !== undefined) this.remoteRuns.set(id, ac)
       sig = ac.signal
     }
-    this.threads.run(job, sig).then(
+    const progress = job.p === undefined ? undefined : this.progressPort(job)
+    const run = progress === undefined ? this.threads.run(job, sig) : this.threads.run({ ...job, port: progress.thread }, sig, [progress.thread])
+    run.then(
       (v) => {
+        if (progress !== undefined) progress.close()
         if (timer !== undefined) this.node.clock.clearTimeout(timer)
         if (id !== undefined) this.remoteRuns.delete(id)
         this.completed++
@@ -218,6 +221,7 @@ export class MemberCore implements LocalMember {
         this.freed()
       },
       (e: unknown) => {
+        if (progress !== undefined) progress.close()
         if (timer !== undefined) this.node.clock.clearTimeout(timer)
         if (id !== undefined) this.remoteRuns.delete(id)
         this.failed++
@@ -235,6 +239,25 @@ export class MemberCore implements LocalMember {
     )
     this.report()
     return true
+  }
+
+  /**
+   * A channel for one attempt's `progress()` reports: the thread posts on one end, the member
+   * forwards to the view. `close` forwards what is still queued first, because the result
+   * comes back on Piscina's own port, which is not ordered with this one.
+   */
+  private progressPort(job: Job): { thread: MessagePort; close(): void } {
+    const { port1, port2 } = new MessageChannel()
+    const target = job.p!
+    const forward = (value: unknown) => this.node.send(target.to, { $pool: 'progress', seq: target.seq, value })
+    port1.on('message', forward)
+    return {
+      thread: port2,
+      close: () => {
+        for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) forward(m.message)
+        port1.close()
+      },
+    }
   }
 
   release(): void {

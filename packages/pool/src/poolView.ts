@@ -44,6 +44,7 @@ import {
   type MemberRequest,
   type RunReply,
   type Status,
+  isProgressMessage,
 } from './protocol.js'
 
 /** What `execute`'s client receives when a task is done (gascheduler's status message). */
@@ -93,6 +94,7 @@ export interface TaskSettings {
   deadlineAt: number
   priority: number
   signal: AbortSignal | undefined
+  onProgress: ((value: unknown) => void) | undefined
 }
 
 export const CALL = 0
@@ -618,6 +620,7 @@ const viewBehaviour = defineBehaviour<PoolView, unknown, never, never, [PoolView
   init: (_ctx, view) => view,
   handleInfo(m, view) {
     if (isLoadReport(m)) view.loadReported(m.member, m.running, m.capacity)
+    else if (isProgressMessage(m)) view.tasks.get(m.seq)?.s.onProgress?.(m.value)
     else if (isPgNotification(m)) {
       if (m.type === 'pg_join') for (const p of m.pids) view.memberJoined(p)
       else for (const p of m.pids) if (!view.pg.getMembers(view.group).includes(p)) view.memberLeft(p)

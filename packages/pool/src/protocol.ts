@@ -11,6 +11,24 @@ export interface Job {
   readonly e: string
   readonly a?: readonly unknown[]
   readonly b?: readonly unknown[]
+  /** Where the task's `progress()` reports go: the view, and the task's number there. */
+  readonly p?: ProgressTarget
+}
+
+export interface ProgressTarget {
+  readonly to: Pid
+  readonly seq: number
+}
+
+/** A progress report of a running task, sent by its member to the view that placed it. */
+export interface ProgressMessage {
+  readonly $pool: 'progress'
+  readonly seq: number
+  readonly value: unknown
+}
+
+export function isProgressMessage(m: unknown): m is ProgressMessage {
+  return typeof m === 'object' && m !== null && (m as { $pool?: unknown }).$pool === 'progress'
 }
 
 /** How an attempt ended. Numbers, so the hot path allocates no outcome objects. */

@@ -70,8 +70,14 @@ if (workerData?.troupeHealth === true) {
 }
 
 /** One task `{ u, e, a }` (url, export, args) or one batch `{ u, e, b }` (inputs, one argument each). */
+// Where `progress()` from @troupe/pool/task posts while a task that asked for it runs (one
+// task at a time per thread: concurrentTasksPerWorker is 1).
+const PROGRESS = Symbol.for('troupe.pool.progress')
+
 export default async function run(task) {
   busy[0] = 1
+  const port = task.port
+  if (port !== undefined) globalThis[PROGRESS] = (value) => port.postMessage(value)
   try {
     const m = modules.get(task.u) ?? (await load(task.u))
     const f = fn(m, task.u, task.e)
@@ -83,6 +89,10 @@ export default async function run(task) {
   } catch (err) {
     throw taskError(err)
   } finally {
+    if (port !== undefined) {
+      globalThis[PROGRESS] = undefined
+      port.close()
+    }
     busy[0] = 0
     busy[1]++
   }

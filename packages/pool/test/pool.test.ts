@@ -17,7 +17,7 @@ import {
   type ExecuteStatus,
   type Pool,
 } from '../src/index.js'
-import { add, counter, deferred, held, open, echo, fib, flaky, later, square, throwPermanent, throwRange } from './tasks.js'
+import { add, counter, deferred, held, open, echo, fib, flaky, later, square, stepwise, throwPermanent, throwRange } from './tasks.js'
 
 // One member with two warm threads serves the whole file: thread starts cost ~120 ms each under tsx.
 const node = createNode({ name: 'pooltest' })
@@ -31,6 +31,32 @@ beforeAll(async () => {
 afterAll(() => {
   closePool(pool)
   node.exit(member, 'shutdown')
+})
+
+describe('task progress', () => {
+  it('reaches the caller in order, before the result', async () => {
+    const seen: unknown[] = []
+    const result = await call(pool, stepwise, [4], { onProgress: (v) => seen.push(v) })
+    expect(result).toBe('done')
+    expect(seen).toEqual([0.25, 0.5, 0.75, 1])
+  })
+
+  it('reaches an execute client too, and costs nothing when nobody listens', async () => {
+    expect(await call(pool, stepwise, [3])).toBe('done')
+    const seen: unknown[] = []
+    const status = deferred<ExecuteStatus>()
+    node.spawn(async (ctx: Process) => {
+      execute(pool, stepwise, [2], { client: ctx.self, onProgress: (v) => seen.push(v) })
+      status.resolve((await ctx.receive()) as ExecuteStatus)
+    })
+    expect((await status.promise).result).toEqual({ ok: true, value: 'done' })
+    expect(seen).toEqual([0.5, 1])
+  })
+
+  it('rejects a bad onProgress', () => {
+    expect(() => call(pool, stepwise, [1], { onProgress: 5 as never })).toThrow(/options.onProgress must be a function/)
+    expect(() => map(pool, stepwise, [1], { onProgress: () => {} })).toThrow(/not supported by map/)
+  })
 })
 
 describe('call', () => {

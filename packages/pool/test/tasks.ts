@@ -18,6 +18,7 @@ export const allocate = defineTask<typeof T.allocate>(url, 'allocate')
 export const stall = defineTask<typeof T.stall>(url, 'stall')
 export const tracked = defineTask<typeof T.tracked>(url, 'tracked')
 export const held = defineTask<typeof T.held>(url, 'held')
+export const stepwise = defineTask<typeof T.stepwise>(url, 'stepwise')
 
 /** A shared counter a task can bump from any thread. */
 export function counter(n = 1): Int32Array {
