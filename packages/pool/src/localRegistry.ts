@@ -24,6 +24,8 @@ export interface LocalView {
   /** True when the view reads local members in-thread (false: it uses messages, as for remote members). */
   readonly direct: boolean
   slotFreed(): void
+  /** A running task it placed reported progress. */
+  progressed(seq: number, value: unknown): void
 }
 
 export interface LocalPool {

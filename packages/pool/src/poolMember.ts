@@ -249,7 +249,13 @@ export class MemberCore implements LocalMember {
   private progressPort(job: Job): { thread: MessagePort; close(): void } {
     const { port1, port2 } = new MessageChannel()
     const target = job.p!
-    const forward = (value: unknown) => this.node.send(target.to, { $pool: 'progress', seq: target.seq, value })
+    // A direct view gets outcomes in-thread, so it must get progress in-thread too, or an
+    // outcome could overtake the reports queued in its mailbox. Others get both by message.
+    const view = this.local.views.get(target.to)
+    const forward =
+      view !== undefined && view.direct
+        ? (value: unknown) => view.progressed(target.seq, value)
+        : (value: unknown) => this.node.send(target.to, { $pool: 'progress', seq: target.seq, value })
     port1.on('message', forward)
     return {
       thread: port2,

@@ -293,6 +293,11 @@ export class PoolView implements LocalView {
     }
   }
 
+  /** A task of this view reported progress: its caller's `onProgress` hears it. */
+  progressed(seq: number, value: unknown): void {
+    this.tasks.get(seq)?.s.onProgress?.(value)
+  }
+
   slotFreed(): void {
     if (this.queuedCount > 0) this.drain()
   }
@@ -620,7 +625,7 @@ const viewBehaviour = defineBehaviour<PoolView, unknown, never, never, [PoolView
   init: (_ctx, view) => view,
   handleInfo(m, view) {
     if (isLoadReport(m)) view.loadReported(m.member, m.running, m.capacity)
-    else if (isProgressMessage(m)) view.tasks.get(m.seq)?.s.onProgress?.(m.value)
+    else if (isProgressMessage(m)) view.progressed(m.seq, m.value)
     else if (isPgNotification(m)) {
       if (m.type === 'pg_join') for (const p of m.pids) view.memberJoined(p)
       else for (const p of m.pids) if (!view.pg.getMembers(view.group).includes(p)) view.memberLeft(p)

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { actorRef, startCluster, type Cluster } from '@troupe/core'
 import { TaskFailed, call, closePool, openPool, stats, type Pool } from '../src/index.js'
-import { add, throwRange, tracked } from './tasks.js'
+import { add, stepwise, throwRange, tracked } from './tasks.js'
 import type * as H from './fixtures/clusterHost.js'
 
 const hostUrl = new URL('./fixtures/clusterHost.ts', import.meta.url)
@@ -33,6 +33,12 @@ it('calls run on members of other nodes; errors keep their remote name and stack
   expect(TaskFailed.is(err)).toBe(true)
   expect((err as TaskFailed).remote).toMatchObject({ name: 'RangeError', message: 'far away' })
   expect((err as TaskFailed).remote.stack).toMatch(/fixtures\/tasks\.ts/)
+})
+
+it('progress from a task on another node reaches the caller in order, before the result', async () => {
+  const seen: unknown[] = []
+  expect(await call(pool, stepwise, [5], { onProgress: (v) => seen.push(v) })).toBe('done')
+  expect(seen).toEqual([0.2, 0.4, 0.6, 0.8, 1])
 })
 
 it('a node that dies halfway loses no task: each settles once, its tasks are re-placed', async () => {
