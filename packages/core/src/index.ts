@@ -30,6 +30,8 @@ export type { ExitReason, ExitMessage, DownMessage, ReplyTo } from './messages.j
 export { decideExitSignal } from './exitSignal.js'
 export type { ExitSignal, ExitSignalAction } from './exitSignal.js'
 export type { Name } from './name.js'
+// Boundary validation, shared with the other troupe packages so messages read alike.
+export { describe as describeValue, assertKnownOptions } from './validate.js'
 export { systemClock, createManualClock } from './clock.js'
 export type { Clock, ManualClock } from './clock.js'
 export { PgScope } from './pg/scope.js'

@@ -1,6 +1,7 @@
 /** Boundary validation with Node-core style messages that name the argument. */
 import { isPid, type Pid } from './pid.js'
 
+/** A short description of a value for error messages: `"text"`, `number 5`, `an object`. */
 export function describe(value: unknown): string {
   if (value === null) return 'null'
   if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`
@@ -26,10 +27,10 @@ export function assertPositiveInt(value: unknown, arg: string): asserts value is
 }
 
 /** Rejects option keys the callee does not know, so a typo is an error, not a silent default. */
-export function assertKnownOptions(opts: object, known: readonly string[], arg: string): void {
+export function assertKnownOptions(opts: unknown, known: readonly string[], arg: string): asserts opts is object {
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
     throw new TypeError(`${arg} must be an object, got ${describe(opts)}`)
-  for (const k of Object.keys(opts)) {
+  for (const k of Object.keys(opts as object)) {
     if (!known.includes(k)) throw new TypeError(`${arg}.${k} is not a known option (known: ${known.join(', ')})`)
   }
 }

@@ -1,17 +1,7 @@
 /** Boundary validation with Node-core style messages that name the option. @internal */
+import { assertKnownOptions, describeValue as describe } from '@troupe/core'
 
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`
-  if (typeof value === 'function') return 'a function'
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object'
-  return `${typeof value} ${String(value)}`
-}
-
-export function assertKnownOptions(opts: unknown, known: readonly string[], arg: string): void {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new TypeError(`${arg} must be an object, got ${describe(opts)}`)
-  for (const k of Object.keys(opts)) if (!known.includes(k)) throw new TypeError(`${arg}.${k} is not a known option (known: ${known.join(', ')})`)
-}
+export { assertKnownOptions, describe }
 
 /** A non-negative integer, or Infinity when `infinite` allows it. */
 export function assertCount(value: unknown, arg: string, min = 0, infinite = false): asserts value is number {
