@@ -2,7 +2,8 @@
  * @troupe/core — Erlang/OTP-style processes for TypeScript: spawn, send, selective receive,
  * gen_server behaviours, links, monitors, exit signals, registered names and pg groups.
  */
-export { Node, createNode, nodeDefaults, methodOf } from './node.js'
+export { Node, createNode, nodeDefaults } from './node.js'
+export { methodOf } from './pendingMessage.js'
 export type { Actor, ProcessFn, SpawnOptions, SpawnResult, NodeOptions, BehaviourArgs } from './node.js'
 export { Process } from './process.js'
 export type { ProcessContext, ProcessInfo, ProcessStatus, ReceiveOptions, MessageOptions, CallOptions } from './process.js'

@@ -12,7 +12,7 @@ import { ALIVE, BUSY, FN_STYLE, NEEDS_START, Process, SCHEDULED, TERMINATING, TR
 import type { CallOptions, ExitHook, ExitWatcher, MessageOptions, ProcessInfo, ProcessStatus, ReceiveOptions, Receiver } from './process.js'
 import { PendingQueue } from './scheduling/pendingQueue.js'
 import { NO_MATCH, clearMail, pushMail, removeMail, shiftMail, takeMatching } from './mailbox.js'
-import { PendingItem } from './scheduling/pendingItem.js'
+import { PendingMessage } from './pendingMessage.js'
 import { validatePolicy, type Policy } from './scheduling/policy.js'
 import { isPid, makePid, makeRef, nodeOf, validNodeName, type Pid, type Ref } from './pid.js'
 import { decideExitSignal } from './exitSignal.js'
@@ -403,7 +403,7 @@ export class Node {
   private deliverPending(p: Process, msg: unknown, bounded: boolean, deadlineAt: number): void {
     const pq = p.pq!
     if (bounded && p.capacity !== 0 && pq.size >= p.capacity) throw new MailboxFull({ pid: p.self, capacity: p.capacity })
-    pq.push(new Pending(msg, this.clock.now(), deadlineAt, ++this.pendingSeq))
+    pq.push(new PendingMessage(msg, this.clock.now(), deadlineAt, ++this.pendingSeq))
     if ((p.flags & (SCHEDULED | BUSY)) === 0) this.enqueue(p)
   }
 
@@ -475,9 +475,9 @@ export class Node {
     const pq = p.pq!
     let n = 0
     while (n < this.budget && pq.size > 0 && (p.flags & (ALIVE | BUSY)) === ALIVE) {
-      let item: Pending | undefined
+      let item: PendingMessage | undefined
       try {
-        item = pq.next(p.state, this.clock.now()) as Pending | undefined
+        item = pq.next(p.state, this.clock.now()) as PendingMessage | undefined
       } catch (e) {
         // A bad choice is a bug in the policy: the actor exits with it.
         this.crashed(p, e, true)
@@ -850,7 +850,7 @@ export class Node {
 
   /** @internal Removes queued messages that `pred` accepts, keeping the others in order. */
   _removeQueued(p: Process, pred: (m: unknown) => boolean): void {
-    if (p.pq !== null) p.pq.remove((item) => pred((item as Pending).envelope))
+    if (p.pq !== null) p.pq.remove((item) => pred((item as PendingMessage).envelope))
     else removeMail(p, pred)
   }
 
@@ -1023,39 +1023,8 @@ export class Node {
   }
 }
 
-/**
- * A message waiting for a scheduling policy. Policies see what the sender sent (a call's
- * request, a cast's message), its `method`, and for calls the reply address as `destiny`;
- * the envelope itself is kept for dispatch.
- */
-class Pending extends PendingItem {
-  constructor(
-    readonly envelope: unknown,
-    arrival: number,
-    deadlineAt: number,
-    seq: number,
-  ) {
-    const payload = envelope instanceof CallRequest ? envelope.request : envelope instanceof CastRequest ? envelope.message : envelope
-    super(payload, methodOf(payload), arrival, deadlineAt, envelope instanceof CallRequest ? envelope.from : undefined, seq)
-  }
-}
-
 function hasMail(p: Process): boolean {
   return p.pq !== null ? p.pq.size > 0 : p.qn !== 0
-}
-
-/**
- * The ABS `method` of a message (a cast's message or a call's request), for scheduling
- * policies: a string is its own method; an object's `method`, `type` or `tag` field names it.
- */
-export function methodOf(m: unknown): string {
-  if (typeof m === 'string') return m
-  if (typeof m === 'object' && m !== null) {
-    const o = m as { method?: unknown; type?: unknown; tag?: unknown }
-    const t = o.method ?? o.type ?? o.tag
-    if (typeof t === 'string') return t
-  }
-  return ''
 }
 
 function isExitFrom(m: unknown, from: Pid): boolean {
