@@ -190,9 +190,19 @@ function settingsOf(view: PoolView, opts: TaskOptions | undefined): TaskSettings
 
 let seq = 0
 
-/** The thread job for `task(...args)`; with a progress target when the caller listens. */
-function jobOf(task: TaskRef, args: readonly unknown[], view: PoolView, s: TaskSettings, n: number): Job {
-  return s.onProgress === undefined ? { u: task.url, e: task.export, a: args } : { u: task.url, e: task.export, a: args, p: { to: view.pid, seq: n } }
+/**
+ * What `call`, `cast` and `execute` share: the checks, the settings, the task's number, and
+ * its thread job (with a progress target when the caller listens).
+ */
+function prepare(pool: Pool, task: TaskRef, args: unknown, options: TaskOptions | undefined): { view: PoolView; s: TaskSettings; n: number; job: Job } {
+  assertPool(pool)
+  assertTask(task, 'task')
+  if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`)
+  const view = pool.view
+  const s = settingsOf(view, options)
+  const n = seq++
+  const job: Job = s.onProgress === undefined ? { u: task.url, e: task.export, a: args } : { u: task.url, e: task.export, a: args, p: { to: view.pid, seq: n } }
+  return { view, s, n, job }
 }
 
 /**
@@ -203,14 +213,9 @@ function jobOf(task: TaskRef, args: readonly unknown[], view: PoolView, s: TaskS
  * const n = await call(pool, fib, [30], { timeout: 1000, maxAttempts: 3 })
  */
 export function call<T extends TaskRef>(pool: Pool, task: T, args: TaskArgs<T>, options?: TaskOptions): Promise<TaskResult<T>> {
-  assertPool(pool)
-  assertTask(task, 'task')
-  if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`)
-  const view = pool.view
-  const s = settingsOf(view, options)
-  const n = seq++
+  const { view, s, n, job } = prepare(pool, task, args, options)
   return new Promise((resolve, reject) => {
-    view.submit(new Task(n, view, CALL, task, jobOf(task, args, view, s, n), s, resolve as (v: unknown) => void, reject, undefined))
+    view.submit(new Task(n, view, CALL, task, job, s, resolve as (v: unknown) => void, reject, undefined))
   })
 }
 
@@ -219,13 +224,8 @@ export function call<T extends TaskRef>(pool: Pool, task: T, args: TaskArgs<T>, 
  * count in `stats().failed`. Returns the task id.
  */
 export function cast<T extends TaskRef>(pool: Pool, task: T, args: TaskArgs<T>, options?: TaskOptions): string {
-  assertPool(pool)
-  assertTask(task, 'task')
-  if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`)
-  const view = pool.view
-  const s = settingsOf(view, options)
-  const n = seq++
-  const t = new Task(n, view, CAST, task, jobOf(task, args, view, s, n), s, undefined, undefined, undefined)
+  const { view, s, n, job } = prepare(pool, task, args, options)
+  const t = new Task(n, view, CAST, task, job, s, undefined, undefined, undefined)
   view.submit(t)
   return t.id
 }
@@ -239,21 +239,17 @@ export function cast<T extends TaskRef>(pool: Pool, task: T, args: TaskArgs<T>, 
  * const status = await ctx.receive((m) => (m as ExecuteStatus).task === id)
  */
 export function execute<T extends TaskRef>(pool: Pool, task: T, args: TaskArgs<T>, options?: ExecuteOptions): string {
-  assertPool(pool)
-  assertTask(task, 'task')
-  if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`)
-  const view = pool.view
-  let client = view.settings.client
+  let client: Pid | undefined
   let rest: TaskOptions | undefined = options
   if (options !== undefined && 'client' in options) {
     const { client: c, ...others } = options
     client = c
     rest = others
   }
+  const { view, s, n, job } = prepare(pool, task, args, rest)
+  client ??= view.settings.client
   if (!isPid(client)) throw new TypeError(`options.client must be a Pid (or set the pool's client), got ${describe(client)}`)
-  const s = settingsOf(view, rest)
-  const n = seq++
-  const t = new Task(n, view, EXECUTE, task, jobOf(task, args, view, s, n), s, undefined, undefined, client)
+  const t = new Task(n, view, EXECUTE, task, job, s, undefined, undefined, client)
   view.submit(t)
   return t.id
 }
