@@ -109,6 +109,7 @@ export {
   spawn,
   spawnLink,
   spawnMonitor,
+  startLink,
   node,
   nodes,
   monitorNode,
@@ -120,6 +121,8 @@ export {
   isNodeUpMessage,
   isNodeDownMessage,
   WorkerTransport,
+  setCurrentDistribution,
+  peekCurrentDistribution,
   NodeBootFailed,
   SpawnFailed,
 } from './cluster/index.js'

@@ -37,6 +37,18 @@ export function spawnLink<A>(ctx: Process, node: string, ref: ActorRef<A>, args?
     .then((r) => r.pid as ActorPid<A>)
 }
 
+/**
+ * Starts a behaviour `ref` on `node` linked to `ctx` and waits for its `init`
+ * (`proc_lib:start_link` on another node): resolves with the pid, or rejects with
+ * `InitFailed` (init failed) or `SpawnFailed` (node not connected, module not loadable).
+ */
+export function startLink<A>(ctx: Process, node: string, ref: ActorRef<A>, args?: ActorArgs<A>, opts?: SpawnOptions): Promise<ActorPid<A>> {
+  ctx.assertAlive()
+  return distOf(ctx)
+    .spawn(node, ref as ActorRef, args as unknown[] | undefined, opts, ctx, 3)
+    .then((r) => r.pid as ActorPid<A>)
+}
+
 /** Spawns `ref` on `node` monitored by `ctx`, atomically. */
 export function spawnMonitor<A>(ctx: Process, node: string, ref: ActorRef<A>, args?: ActorArgs<A>, opts?: SpawnOptions): Promise<{ pid: ActorPid<A>; ref: Ref }> {
   ctx.assertAlive()

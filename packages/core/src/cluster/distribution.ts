@@ -18,7 +18,7 @@ import type { Node, SpawnOptions, SpawnResult } from '../node.js'
 import { TRAP_EXIT, type ExitHook, type ExitWatcher, type Process } from '../process.js'
 import { nodeOf, type Pid, type Ref } from '../pid.js'
 import { CallRequest, CastRequest, type ExitReason, type ReplyTo } from '../messages.js'
-import { CallExited, CallTimeout, decodeError, encodeError, NotCloneable } from '../errors.js'
+import { CallExited, CallTimeout, decodeError, encodeError, InitFailed, NotCloneable } from '../errors.js'
 import { decideExitSignal } from '../exitSignal.js'
 import { isName, type Name } from '../name.js'
 import { describe } from '../validate.js'
@@ -72,7 +72,7 @@ interface PendingSpawn {
   readonly peer: string
   readonly actor: string
   readonly parent: Pid | null
-  readonly mode: 0 | 1 | 2
+  readonly mode: SpawnMode
   readonly resolve: (r: SpawnResult) => void
   readonly reject: (e: unknown) => void
 }
@@ -99,6 +99,9 @@ export function distributionOf(node: Node): Distribution | undefined {
   return byNode.get(node)
 }
 
+/** 0 spawn, 1 spawn linked, 2 spawn monitored, 3 start linked (answer after init). */
+export type SpawnMode = 0 | 1 | 2 | 3
+
 export class Distribution implements RemoteRouter, ExitHook {
   private readonly peers = new Map<string, Peer>()
   private dirty: Peer[] = []
@@ -114,6 +117,8 @@ export class Distribution implements RemoteRouter, ExitHook {
   /** Node monitors: watcher -> node names (one-shot nodedown) and null (every nodeup/nodedown). */
   private readonly nodeWatchers = new Map<Pid, Set<string | null>>()
   private closed = false
+  /** The transport's own send-site check, if it has one (see Transport.assertSendable). */
+  private readonly sendable: ((value: unknown, path: string) => void) | null
 
   constructor(
     readonly node: Node,
@@ -122,6 +127,7 @@ export class Distribution implements RemoteRouter, ExitHook {
     if (node.remote !== null) throw new Error(`node ${node.name} is already in a cluster`)
     node.remote = this
     byNode.set(node, this)
+    this.sendable = transport.assertSendable?.bind(transport) ?? null
     transport.onMessage((peer, batch) => this.onBatch(peer, batch))
     transport.onDown((peer) => this.nodeDown(peer, 'noconnection'))
   }
@@ -258,17 +264,20 @@ export class Distribution implements RemoteRouter, ExitHook {
 
   /**
    * Spawns `ref` on `node` (this one included). With a parent, mode 1 links and mode 2
-   * monitors it atomically: the child is linked or monitored before it runs.
+   * monitors it atomically: the child is linked or monitored before it runs. Mode 3 links
+   * like mode 1 and answers only once a behaviour's `init` has finished (rejecting with
+   * `InitFailed` if it fails), like `proc_lib:start_link` on another node.
    */
-  spawn(node: string, ref: ActorRef, args: readonly unknown[] | undefined, opts: SpawnOptions | undefined, parent: Process | null, mode: 0 | 1 | 2): Promise<SpawnResult> {
+  spawn(node: string, ref: ActorRef, args: readonly unknown[] | undefined, opts: SpawnOptions | undefined, parent: Process | null, mode: SpawnMode): Promise<SpawnResult> {
     if (typeof node !== 'string') throw new TypeError(`node must be a node name, got ${describe(node)}`)
     if (typeof ref !== 'object' || ref === null || typeof ref.url !== 'string' || typeof ref.export !== 'string')
       throw new TypeError(`ref must be an ActorRef (see actorRef()), got ${describe(ref)}`)
     if (args !== undefined && !Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`)
     const actor = `${ref.export} of ${ref.url}`
     if (node === this.node.name) {
-      const here = (a: Parameters<Node['_spawn']>[0]) => {
+      const here = (a: Parameters<Node['_spawn']>[0]): SpawnResult | Promise<SpawnResult> => {
         if (parent !== null && !parent.alive) throw new SpawnFailed({ node, actor, reason: 'noproc' })
+        if (mode === 3) return this.node._start(a, args, opts, parent, 1).then((pid) => ({ pid, ref: undefined as unknown as Ref }))
         return this.node._spawn(a, args, opts, parent, mode)
       }
       try {
@@ -282,8 +291,8 @@ export class Distribution implements RemoteRouter, ExitHook {
       })
     }
     try {
-      assertCloneable(args, 'args')
-      if (opts !== undefined) assertCloneable(opts, 'options')
+      this.check(args, 'args')
+      if (opts !== undefined) this.check(opts, 'options')
     } catch (e) {
       return Promise.reject(e)
     }
@@ -293,10 +302,11 @@ export class Distribution implements RemoteRouter, ExitHook {
     return new Promise((resolve, reject) => {
       this.spawns.set(id, { peer: node, actor, parent: parent?.self ?? null, mode, resolve, reject })
       this.push(pe, W.SPAWN, id, ref.url, ref.export, args ?? [], opts ?? null, mode, parent?.self ?? null)
+      this.transport.probe?.(node)
     })
   }
 
-  private onSpawn(peer: string, id: number, url: string, name: string, args: unknown[], opts: SpawnOptions | null, mode: 0 | 1 | 2, parent: Pid | null): void {
+  private onSpawn(peer: string, id: number, url: string, name: string, args: unknown[], opts: SpawnOptions | null, mode: SpawnMode, parent: Pid | null): void {
     let actor
     try {
       actor = loadedActor(url, name)
@@ -310,10 +320,18 @@ export class Distribution implements RemoteRouter, ExitHook {
     )
   }
 
-  private spawnHere(peer: string, id: number, actor: Parameters<Node['_spawn']>[0], args: unknown[], opts: SpawnOptions | null, mode: 0 | 1 | 2, parent: Pid | null): void {
+  private spawnHere(peer: string, id: number, actor: Parameters<Node['_spawn']>[0], args: unknown[], opts: SpawnOptions | null, mode: SpawnMode, parent: Pid | null): void {
     let r: SpawnResult
+    // Mode 3 answers when init is done; the waiter settles once, after the link below exists.
+    const waiter =
+      mode === 3
+        ? {
+            resolve: (pid: Pid) => this.pushTo(peer, W.SPAWNED, id, pid, null),
+            reject: (e: unknown) => this.pushTo(peer, W.SPAWN_FAILED, id, encodeError(e)),
+          }
+        : undefined
     try {
-      r = this.node._spawn(actor, args, opts ?? undefined, null, 0)
+      r = this.node._spawn(actor, args, opts ?? undefined, null, 0, waiter)
     } catch (e) {
       return this.pushTo(peer, W.SPAWN_FAILED, id, encodeError(e))
     }
@@ -321,15 +339,15 @@ export class Distribution implements RemoteRouter, ExitHook {
     if (parent !== null) {
       const p = this.node._process(r.pid)!
       p.parent = parent
-      if (mode === 1) p.links = new Set([parent])
+      if (mode === 1 || mode === 3) p.links = new Set([parent])
       else if (mode === 2) {
         ref = this.node.newRef()
         ;(p.monitors ??= new Map()).set(ref, new RemoteWatcher(this, peer, parent))
       }
     }
     // Pushed before the child runs (it starts on the next drain), so a LINK_EXIT or DOWN
-    // for it can only follow this reply on the wire.
-    this.pushTo(peer, W.SPAWNED, id, r.pid, ref)
+    // for it can only follow this reply on the wire. Mode 3 answers from its waiter instead.
+    if (mode !== 3) this.pushTo(peer, W.SPAWNED, id, r.pid, ref)
   }
 
   private onSpawned(peer: string, id: number, pid: Pid, ref: Ref | null): void {
@@ -338,7 +356,7 @@ export class Distribution implements RemoteRouter, ExitHook {
     this.spawns.delete(id)
     if (s.parent !== null && s.mode !== 0) {
       const pp = this.node._process(s.parent)
-      if (s.mode === 1) {
+      if (s.mode === 1 || s.mode === 3) {
         if (pp !== undefined) (pp.links ??= new Set()).add(pid)
         else this.pushTo(peer, W.LINK_EXIT, pid, s.parent, 'noproc')
       } else if (ref !== null) {
@@ -354,12 +372,12 @@ export class Distribution implements RemoteRouter, ExitHook {
   /** @internal */
   send(to: Pid, msg: unknown): void {
     if (msg instanceof CastRequest) {
-      assertCloneable(msg.message, 'message')
+      this.check(msg.message, 'message')
       const pe = this.peers.get(nodeOf(to))
       if (pe !== undefined) this.push2(pe, W.CAST, to, msg.message)
       return
     }
-    assertCloneable(msg, 'message')
+    this.check(msg, 'message')
     const pe = this.peers.get(nodeOf(to))
     if (pe !== undefined) this.push2(pe, W.SEND, to, msg)
   }
@@ -369,7 +387,7 @@ export class Distribution implements RemoteRouter, ExitHook {
     if (!isName(to.name)) throw new TypeError(`to.name must be a non-empty string or tuple, got ${describe(to.name)}`)
     const cast = msg instanceof CastRequest
     const m = cast ? (msg as CastRequest).message : msg
-    assertCloneable(m, 'message')
+    this.check(m, 'message')
     const pe = this.peers.get(to.node)
     if (pe !== undefined) this.push2(pe, cast ? W.CAST_NAMED : W.SEND_NAMED, to.name, m)
   }
@@ -379,7 +397,7 @@ export class Distribution implements RemoteRouter, ExitHook {
     const named = typeof to !== 'string'
     const label = named ? `${JSON.stringify(to.name)} on ${to.node}` : to
     try {
-      assertCloneable(request, 'request')
+      this.check(request, 'request')
     } catch (e) {
       return Promise.reject(e)
     }
@@ -410,7 +428,7 @@ export class Distribution implements RemoteRouter, ExitHook {
     const pe = this.peers.get(to.node)
     if (pe === undefined) return
     try {
-      assertCloneable(value, 'reply')
+      this.check(value, 'reply')
     } catch (e) {
       // The caller, not the callee, asked for something that cannot cross: it gets the error.
       return this.push2(pe, W.CALL_ERROR, to.ref, encodeError(e))
@@ -471,6 +489,12 @@ export class Distribution implements RemoteRouter, ExitHook {
       this.served.delete(ref)
       this.pushTo(w.peer, W.CALL_FAILED, ref, pid, W.encodeReason(reason))
     } else this.pushTo(w.peer, W.DOWN, w.watcher, ref, pid, W.encodeReason(reason))
+  }
+
+  /** The send-site check: structured clone first (it names the path), then the transport's own. */
+  private check(value: unknown, path: string): void {
+    assertCloneable(value, path)
+    if (this.sendable !== null) this.sendable(value, path)
   }
 
   // ---------------------------------------------------------------- batching
@@ -649,14 +673,16 @@ export class Distribution implements RemoteRouter, ExitHook {
         return
       }
       case W.SPAWN:
-        return this.onSpawn(peer, b[i] as number, b[i + 1] as string, b[i + 2] as string, b[i + 3] as unknown[], b[i + 4] as SpawnOptions | null, b[i + 5] as 0 | 1 | 2, b[i + 6] as Pid | null)
+        return this.onSpawn(peer, b[i] as number, b[i + 1] as string, b[i + 2] as string, b[i + 3] as unknown[], b[i + 4] as SpawnOptions | null, b[i + 5] as SpawnMode, b[i + 6] as Pid | null)
       case W.SPAWNED:
         return this.onSpawned(peer, b[i] as number, b[i + 1] as Pid, b[i + 2] as Ref | null)
       case W.SPAWN_FAILED: {
         const s = this.spawns.get(b[i] as number)
         if (s === undefined) return
         this.spawns.delete(b[i] as number)
-        s.reject(new SpawnFailed({ node: peer, actor: s.actor, reason: decodeError(b[i + 1]) }))
+        const reason = decodeError(b[i + 1])
+        // A start (mode 3) whose init failed rejects as a local start would.
+        s.reject(s.mode === 3 && InitFailed.is(reason) ? reason : new SpawnFailed({ node: peer, actor: s.actor, reason }))
         return
       }
       case W.PG_JOIN:

@@ -5,11 +5,13 @@
  */
 export { startCluster, Cluster, clusterDefaults } from './cluster.js'
 export type { ClusterOptions, NodeStartOptions } from './cluster.js'
-export { spawn, spawnLink, spawnMonitor, node, nodes, monitorNode, monitorNodes, demonitorNode } from './api.js'
+export { spawn, spawnLink, spawnMonitor, startLink, node, nodes, monitorNode, monitorNodes, demonitorNode } from './api.js'
 export { actorRef } from './actorRef.js'
 export type { ActorRef, ActorArgs, ActorPid } from './actorRef.js'
 export { Distribution, isNodeUpMessage, isNodeDownMessage, distributionDefaults } from './distribution.js'
 export type { NodeUpMessage, NodeDownMessage } from './distribution.js'
 export { WorkerTransport } from './workerTransport.js'
+// For nodes whose transport lives outside core (@troupe/nats): makes `spawn`, `node()`, `nodes()` act for them.
+export { setCurrentDistribution, peekCurrentDistribution } from './current.js'
 export type { Transport } from './transport.js'
 export { NodeBootFailed, SpawnFailed } from './errors.js'

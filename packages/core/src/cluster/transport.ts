@@ -20,4 +20,16 @@ export interface Transport {
    * nothing it sent is overtaken by its nodedown), then closes. No onDown for it follows.
    */
   disconnect(peer: string): void
+  /**
+   * Optional. Called when a remote spawn was queued for `peer`: a transport that can tell at
+   * once that nobody is listening there (NATS no-responders) calls the down handler, so the
+   * spawn fails now instead of when liveness checks notice. Worker threads need no probe.
+   */
+  probe?(peer: string): void
+  /**
+   * Optional. Called at the send site after the structured-clone check, for a value about
+   * to be framed for another node; throws a typed error if this transport cannot carry it
+   * (an encoding it refuses, a size over its limit).
+   */
+  assertSendable?(value: unknown, path: string): void
 }

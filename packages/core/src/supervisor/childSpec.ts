@@ -3,6 +3,7 @@
  * A spec is checked once, where it enters (`startSupervisor`, `startChild`, ...); the
  * supervisor keeps the normalized form, with every default filled in.
  */
+import type { ActorRef } from '../cluster/actorRef.js'
 import type { Actor, SpawnOptions } from '../node.js'
 import { assertKnownOptions, describe } from '../validate.js'
 import { RESTART_TYPES, type RestartType } from './restartDecision.js'
@@ -24,7 +25,13 @@ export interface ChildStart {
    * A behaviour (started linked, with its `init` awaited, like `gen_server:start_link`) or
    * a process function (spawned linked; it counts as started at once, having no init).
    */
-  readonly actor: Actor
+  readonly actor: Actor | ActorRef
+  /**
+   * Start the child on this node of the cluster: `actor` is then an `actorRef(url, export)`
+   * (a closure cannot cross a thread), started linked with its `init` awaited. The node
+   * going down is the child exiting with `noconnection`.
+   */
+  readonly node?: string
   /** Arguments after the context. Default none. */
   readonly args?: readonly unknown[]
   /** Spawn options, for example `{ name }` to register every incarnation of the child. */
@@ -60,7 +67,8 @@ export const childSpecDefaults = {
 /** @internal a spec with every default applied */
 export interface NormalizedChildSpec {
   readonly id: string | undefined
-  readonly actor: Actor
+  readonly actor: Actor | ActorRef
+  readonly node: string | undefined
   readonly args: readonly unknown[]
   readonly options: SpawnOptions | undefined
   readonly restart: RestartType
@@ -69,7 +77,7 @@ export interface NormalizedChildSpec {
 }
 
 const SPEC_KEYS = ['id', 'start', 'restart', 'shutdown', 'type'] as const
-const START_KEYS = ['actor', 'args', 'options'] as const
+const START_KEYS = ['actor', 'node', 'args', 'options'] as const
 const EMPTY: readonly unknown[] = Object.freeze([])
 
 /** @internal Validates `spec` (named `arg` in messages) and fills in its defaults. */
@@ -84,7 +92,12 @@ export function normalizeChildSpec(spec: unknown, arg: string, idRequired: boole
   const start = s.start as Partial<Record<(typeof START_KEYS)[number], unknown>>
   const actor = start.actor
   const isBehaviour = typeof actor === 'object' && actor !== null && typeof (actor as { init?: unknown }).init === 'function'
-  if (typeof actor !== 'function' && !isBehaviour)
+  const isRef = typeof actor === 'object' && actor !== null && typeof (actor as ActorRef).url === 'string' && typeof (actor as ActorRef).export === 'string'
+  if (start.node !== undefined) {
+    if (typeof start.node !== 'string' || start.node.length === 0) throw new TypeError(`${arg}.start.node must be a node name, got ${describe(start.node)}`)
+    if (!isRef) throw new TypeError(`${arg}.start.actor must be an actorRef(url, export) when start.node is given (a closure cannot cross a thread), got ${describe(actor)}`)
+  } else if (isRef) throw new TypeError(`${arg}.start.node is required with an actorRef actor`)
+  else if (typeof actor !== 'function' && !isBehaviour)
     throw new TypeError(`${arg}.start.actor must be a behaviour or a process function, got ${describe(actor)}`)
   if (start.args !== undefined && !Array.isArray(start.args)) throw new TypeError(`${arg}.start.args must be an array, got ${describe(start.args)}`)
   // The spawn options themselves are checked by spawn, at every start, with its own messages.
@@ -100,7 +113,8 @@ export function normalizeChildSpec(spec: unknown, arg: string, idRequired: boole
     throw new TypeError(`${arg}.shutdown must be a non-negative integer (ms), 'infinity' or 'brutal_kill', got ${describe(shutdown)}`)
   return {
     id: s.id as string | undefined,
-    actor: actor as Actor,
+    actor: actor as Actor | ActorRef,
+    node: start.node as string | undefined,
     args: (start.args as readonly unknown[] | undefined) ?? EMPTY,
     options: start.options as SpawnOptions | undefined,
     restart: restart as RestartType,

@@ -4,6 +4,8 @@ import type { Pid } from '../pid.js'
 import type { AnyBehaviour } from '../behaviour.js'
 import type { ProcessFn } from '../node.js'
 import { InitFailed } from '../errors.js'
+import { startLink } from '../cluster/api.js'
+import type { ActorRef } from '../cluster/actorRef.js'
 import type { NormalizedChildSpec } from './childSpec.js'
 
 /** @internal */
@@ -15,10 +17,12 @@ export type StartResult = { readonly ok: true; readonly pid: Pid } | { readonly 
  * A behaviour's `init` is awaited (like `gen_server:start_link`); its failure comes back as
  * the reason it failed with, unwrapped from `InitFailed`. The child's EXIT for that failure
  * still reaches the supervisor, which ignores it: the pid was never recorded as a child.
+ * A child with a `node` is started there by module URL + export (remote `startLink`).
  */
 export async function startChildProcess(ctx: ProcessContext, spec: NormalizedChildSpec, extra: readonly unknown[]): Promise<StartResult> {
   const args = extra.length === 0 ? spec.args : [...extra, ...spec.args]
   try {
+    if (spec.node !== undefined) return { ok: true, pid: await startLink(ctx, spec.node, spec.actor as ActorRef, args as never, spec.options) }
     const pid =
       typeof spec.actor === 'function'
         ? ctx.spawnLink<Pid>(spec.actor as ProcessFn, args, spec.options)
