@@ -47,6 +47,29 @@ describe('troupe CLI', () => {
     expect(r.out).toMatch(/actor ran on node2/)
   })
 
+  it('run --nats starts the other nodes as processes joined over NATS', async (ctx) => {
+    const { findNatsServer, startLocalNatsServer } = await import('@troupe/nats')
+    if (findNatsServer() === null) {
+      // Locally the NATS tests skip without a server; CI installs one and must run them.
+      if (process.env.CI === 'true') throw new Error('nats-server is not installed (CI must install it)')
+      return ctx.skip()
+    }
+    const server = await startLocalNatsServer()
+    try {
+      const r = await troupe('run', 'test/fixtures/runEntry.ts', '--nodes', '2', '--nats', server.url, '--', 'x')
+      expect(r.code, r.err).toBe(0)
+      expect(r.out).toMatch(/nodes: main@\w+, node1@\w+, node2@\w+/)
+      expect(r.out).toMatch(/actor ran on node2@\w+/)
+    } finally {
+      await server.stop()
+    }
+  }, 60_000)
+
+  it('run --nats validates its flags', async () => {
+    expect((await troupe('run', 'x.ts', '--nats', 'localhost')).err).toMatch(/--nats must be a NATS URL/)
+    expect((await troupe('run', 'x.ts', '--secret', 's')).err).toMatch(/--cluster and --secret go with --nats/)
+  })
+
   it('run exits 1 when the entry fails, after stopping the cluster', async () => {
     const r = await troupe('run', 'test/fixtures/failingEntry.ts', '--nodes', '1')
     expect(r.code).toBe(1)

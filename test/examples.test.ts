@@ -32,6 +32,7 @@ const expected: { [name: string]: RegExp[] } = {
   supervision: [/restart/i],
   scheduler: [/slot/i, /verif/i],
   cluster: [/workers group: 5 members/, /DOWN: <node2\.1> \(noconnection\)/, /nodedown: node2/, /cluster stopped/],
+  'nats-cluster': [/pool crunch: 3 members/, /nodedown: worker2@\w+ \(net_tick_timeout\)/, /cluster stopped/],
   pool: [/execute .* \{ ok: true, value: 832040 \}/, /placed tally total: 42/, /done/],
   policies: [/ascending: true/, /served c2 a0 b1 b3 a4/, /ran before every second call: true/],
 }

@@ -12,6 +12,7 @@ import { benchPolicy } from './policy.js'
 import { benchCluster } from './cluster.js'
 import { benchScheduler } from './scheduler.js'
 import { benchPool } from './pool.js'
+import { benchNats } from './nats.js'
 import { goals } from './goals.js'
 
 const groups: { [name: string]: (record: ReturnType<typeof createRecorder>) => Promise<void> } = {
@@ -20,6 +21,7 @@ const groups: { [name: string]: (record: ReturnType<typeof createRecorder>) => P
   cluster: benchCluster,
   pool: benchPool,
   scheduler: benchScheduler,
+  nats: benchNats,
 }
 
 const only = process.argv.slice(2)

@@ -98,6 +98,7 @@ export async function benchScheduler(record: Record): Promise<void> {
     const edDir = path.join(root, 'ed25519')
     const edId = procId('ed25519')
     // Not asked for: the ceiling of an Ed25519 scheduler here, since signing is most of its work.
+    // (libuv's pool on every core; the scheduler signs Ed25519 on one worker thread, see signWorker.ts.)
     const rawEd = await rawSign(ed, 2000)
     record('raw.ed25519_sign_parallel', rawEd, 'signs/s')
     record('scheduler.assign_ed25519', await assignRate(ed, edDir, edId, 4000), 'assignments/s', { name: 'raw.ed25519_sign_parallel', value: rawEd })

@@ -32,12 +32,20 @@ export async function main(argv: string[]): Promise<number> {
         const dashdash = rest.indexOf('--')
         const own = dashdash < 0 ? rest : rest.slice(0, dashdash)
         const passed = dashdash < 0 ? [] : rest.slice(dashdash + 1)
-        const { values, positionals } = parse(own, { nodes: { type: 'string', short: 'n' } } as const, true)
+        const { values, positionals } = parse(
+          own,
+          { nodes: { type: 'string', short: 'n' }, nats: { type: 'string' }, cluster: { type: 'string' }, secret: { type: 'string' } } as const,
+          true,
+        )
         if (values.help) return help('run')
         if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs an entry module' : `run takes one entry module, got ${positionals.length}`)
         const nodes = values.nodes === undefined ? 1 : Number(values.nodes)
         if (!Number.isInteger(nodes) || nodes < 0 || nodes > 64) throw new UsageError(`--nodes must be an integer from 0 to 64, got "${String(values.nodes)}"`)
-        return await runEntry(positionals[0]!, nodes, passed)
+        if (values.nats === undefined && (values.cluster !== undefined || values.secret !== undefined))
+          throw new UsageError('--cluster and --secret go with --nats')
+        if (values.nats !== undefined && !/^(nats|tls|ws|wss):\/\/\S+$/.test(values.nats)) throw new UsageError(`--nats must be a NATS URL like nats://127.0.0.1:4222, got "${values.nats}"`)
+        const nats = values.nats === undefined ? undefined : { url: values.nats, cluster: values.cluster ?? 'troupe', secret: values.secret ?? process.env.TROUPE_SECRET }
+        return await runEntry(positionals[0]!, nodes, passed, nats)
       }
       case 'demo': {
         const { values } = parse(rest, {}, false)
