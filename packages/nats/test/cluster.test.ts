@@ -5,10 +5,12 @@
  * fails at once through NATS no-responders.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { KvWatchInclude } from 'nats'
 import { CallExited, actorRef, isDownMessage, isExitMessage, isNodeDownMessage, isPgNotification, type Pid } from '@troupe/core'
 import { SpawnFailed } from '@troupe/core'
-import { NotEncodable, PayloadTooLarge, forkNatsNodes, startLocalNatsServer, startNatsNode, type ForkedNatsNode, type LocalNatsServer, type NatsNode } from '../src/index.js'
+import { NotEncodable, PayloadTooLarge, forkNatsNodes, natsNodeDefaults, startLocalNatsServer, startNatsNode, type ForkedNatsNode, type LocalNatsServer, type NatsNode } from '../src/index.js'
 import { natsInstalled, probe } from './harness.js'
+import { subjectsOf } from '../src/subjects.js'
 import type * as A from './fixtures/actors.js'
 
 const actors = new URL('./fixtures/actors.ts', import.meta.url)
@@ -115,15 +117,13 @@ describe.runIf(natsInstalled)('nodes in other processes over NATS', () => {
     expect(wins.filter(Boolean)).toHaveLength(1)
     const winner = wins[0] ? a : b
     expect(await me.whereisGlobal('leader')).toBe(winner)
-    // The holder exits: the name is released, and can be taken again.
+    // The holder exits: the name is released (its key deleted), and can be taken again.
+    const kv = await me.connection.jetstream().views.kv(subjectsOf(natsNodeDefaults.subjectPrefix, 'c1').kv)
+    const watch = await kv.watch({ key: Buffer.from('leader').toString('base64url'), include: KvWatchInclude.UpdatesOnly })
     me.node.exit(winner, 'kill')
+    for await (const e of watch) if (e.operation === 'DEL') break
     const other = winner === a ? b : a
-    let ok = false
-    for (let i = 0; i < 50 && !ok; i++) {
-      ok = await me.registerGlobal('leader', other)
-      if (!ok) await new Promise((r) => setTimeout(r, 20))
-    }
-    expect(ok).toBe(true)
+    expect(await me.registerGlobal('leader', other)).toBe(true)
     expect(await me.whereisGlobal('leader')).toBe(other)
   })
 
@@ -155,11 +155,23 @@ describe.runIf(natsInstalled)('nodes in other processes over NATS', () => {
     const p = await probe(me.node)
     me.monitorNode(p.pid, victim.name)
     victim.process.kill('SIGKILL')
-    // The server sees the socket close; the heartbeat window (1 s) has not passed.
-    await new Promise((r) => setTimeout(r, 50))
-    const t0 = Date.now()
+    // Wait for the event the fast path relies on: the server has dropped the dead node's
+    // interest, which a raw request to its subject sees as "no responders".
+    await noInterest(me, subjectsOf(natsNodeDefaults.subjectPrefix, 'c1').data(victim.name))
     await expect(me.spawn(victim.name, counter, [0])).rejects.toSatisfy((e) => SpawnFailed.is(e) && e.reason === 'noconnection')
-    expect(Date.now() - t0).toBeLessThan(300)
+    // The reason shows the fast path: NATS no-responders, not the heartbeat window.
     expect(await p.next(isNodeDownMessage)).toMatchObject({ node: victim.name, reason: 'no_responders' })
   })
 })
+
+/** Resolves once the NATS server has no subscriber left on `subject`. */
+async function noInterest(n: NatsNode, subject: string): Promise<void> {
+  for (;;) {
+    try {
+      // While the dead connection's interest lingers, the request just times out (nobody answers).
+      await n.connection.request(subject, new Uint8Array(0), { timeout: 50, noMux: true })
+    } catch (e) {
+      if ((e as { code?: string }).code === '503') return
+    }
+  }
+}

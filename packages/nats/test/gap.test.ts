@@ -43,8 +43,9 @@ describe.runIf(natsInstalled)('a blocked event loop', () => {
     const p = await probe(me.node)
     const ref = p.ctx.monitor(rec)
     me.monitorNode(p.pid, slow)
-    me.node.send(blk, { block: 3000 })
-    await new Promise((r) => setTimeout(r, 100))
+    me.node.send(blk, { block: 3000, ack: p.pid })
+    // The blocker acks just before its loop blocks.
+    expect(await p.next((m) => m === 'blocking')).toBe('blocking')
     // Flood it while it cannot read: 64 KiB messages, numbered.
     const payload = 'x'.repeat(64 * 1024)
     let sent = 0
