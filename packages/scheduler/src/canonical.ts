@@ -29,8 +29,6 @@
 import { InvalidMessage } from './errors.js'
 import { COMMITMENTS, isMessage, type Message, type Value } from './message.js'
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
 /**
  * Encodes the covered keys of `msg`. `nestedId` gives the 32 raw bytes of id(nested, 'all');
  * it is a parameter so that this file does not depend on id.ts, which depends on it.
@@ -83,13 +81,16 @@ function writeValue(out: Writer, v: Value | undefined, path: string, nestedId: (
   }
 }
 
+/** ES2024's String.prototype.isWellFormed (Node 20 has it; the TS lib here is older). */
+type WellFormed = { isWellFormed(): boolean }
+
 /**
- * Writes into one growing buffer. Hot: the scheduler encodes every assignment twice (signature
- * and HMAC) plus its body, and a chunk list with one allocation per field cost 3x as much.
+ * Writes into one growing buffer. Hot: the scheduler encodes every assignment (once, for both
+ * commitments) and its body, and a chunk list with one allocation per field cost 3x as much.
  * Not shared between calls, because encoding a nested message re-enters `encodeCanonical`.
  */
 class Writer {
-  private buf = Buffer.allocUnsafe(256)
+  private buf = Buffer.allocUnsafe(512)
   private len = 0
 
   private reserve(n: number): void {
@@ -113,11 +114,11 @@ class Writer {
     this.len += 8
   }
   string(s: string, path: string): void {
-    if (LONE_SURROGATE.test(s)) throw new InvalidMessage({ reason: `${path}: string has a lone surrogate` })
-    const n = Buffer.byteLength(s, 'utf8')
-    this.reserve(4 + n)
+    if (!(s as unknown as WellFormed).isWellFormed()) throw new InvalidMessage({ reason: `${path}: string has a lone surrogate` })
+    // At most 3 UTF-8 bytes per UTF-16 unit: write first, then the length it took.
+    this.reserve(4 + 3 * s.length)
+    const n = this.buf.write(s, this.len + 4, 'utf8')
     this.buf.writeUInt32BE(n, this.len)
-    this.buf.write(s, this.len + 4, n, 'utf8')
     this.len += 4 + n
   }
   raw(b: Uint8Array): void {

@@ -49,7 +49,8 @@ function withSignature(msg: Message, wallet: Wallet, keys: string[], sig: Uint8A
 
 // Encoded once per wallet: the scheduler signs with one wallet thousands of times a second.
 const keyids = new WeakMap<Wallet, string>()
-function keyidOf(wallet: Wallet): string {
+/** @internal */
+export function keyidOf(wallet: Wallet): string {
   let k = keyids.get(wallet)
   if (k === undefined) keyids.set(wallet, (k = Buffer.from(wallet.publicKey).toString('base64url')))
   return k

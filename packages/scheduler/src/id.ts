@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto'
 import { createHash, createHmac } from 'node:crypto'
 import { encodeCanonical } from './canonical.js'
 import { InvalidMessage } from './errors.js'
@@ -46,12 +47,41 @@ export function hmacId(msg: Message, keys: readonly string[] = contentKeys(msg))
 
 /** {@link hmacId} of bytes already encoded, so a signer encodes a message once. @internal */
 export function hmacOfBytes(bytes: Uint8Array): string {
-  return createHmac('sha256', HMAC_KEY).update(bytes).digest('base64url')
+  return hmacBytes(bytes).toString('base64url')
+}
+
+// `crypto.hash` (one-shot, Node >= 20.12) skips building a Hash object: HMAC-SHA256 with the
+// fixed key as two one-shot hashes (RFC 2104) costs ~2.2 µs against ~3 µs for createHmac, and
+// every assignment computes one on the main thread (its body's ID).
+type OneShot = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash
+const IPAD = Buffer.alloc(64, 0x36)
+const OPAD = Buffer.alloc(64, 0x5c)
+for (let i = 0; i < HMAC_KEY.length; i++) {
+  IPAD[i]! ^= HMAC_KEY.charCodeAt(i)
+  OPAD[i]! ^= HMAC_KEY.charCodeAt(i)
+}
+
+/** HMAC-SHA256(HMAC_KEY, bytes), 32 raw bytes. */
+function hmacBytes(bytes: Uint8Array): Buffer {
+  if (oneShot === undefined) return createHmac('sha256', HMAC_KEY).update(bytes).digest()
+  const inner = Buffer.allocUnsafe(64 + bytes.byteLength)
+  IPAD.copy(inner, 0)
+  inner.set(bytes, 64)
+  const outer = Buffer.allocUnsafe(96)
+  OPAD.copy(outer, 0)
+  outer.set(oneShot('sha256', inner, 'buffer'), 64)
+  return oneShot('sha256', outer, 'buffer')
+}
+
+/** sha256(bytes), 32 raw bytes. @internal */
+export function sha256(bytes: Uint8Array): Buffer {
+  return oneShot === undefined ? createHash('sha256').update(bytes).digest() : oneShot('sha256', bytes, 'buffer')
 }
 
 /** A signed commitment's ID: base64url(sha256(signature)). */
 export function signatureId(signature: Uint8Array): string {
-  return createHash('sha256').update(signature).digest('base64url')
+  return sha256(signature).toString('base64url')
 }
 
 /**
@@ -69,7 +99,7 @@ export function id(msg: Message, spec: IdSpec = 'all'): string {
 
 function idAllBytes(msg: Message): Uint8Array {
   const signed = Object.entries(commitmentsOf(msg)).filter(([, c]) => isSigned(c))
-  if (signed.length === 0) return createHmac('sha256', HMAC_KEY).update(canonicalBytes(msg)).digest()
+  if (signed.length === 0) return hmacBytes(canonicalBytes(msg))
   const sum = new Uint8Array(32)
   for (const [cid] of signed) {
     if (!isProcessId(cid)) throw new InvalidMessage({ reason: `commitment ID ${JSON.stringify(cid)} is not a 32-byte base64url ID` })

@@ -30,6 +30,7 @@ export {
   verifySignature,
   verifySignatureAsync,
 } from './wallet.js'
+export { signBatched } from './signWorker.js'
 export type { ExportedWallet, PublicKeyInput, Wallet, WalletType } from './wallet.js'
 export { COMMITMENTS, commitmentsOf, committedView, contentKeys, deviceOf, isMessage, isSigned } from './message.js'
 export type { Commitment, CommitmentDevice, Commitments, Message, Value } from './message.js'

@@ -19,7 +19,8 @@ import { schedulerServer, type Publisher, type ServerConfig } from './schedulerS
 import type { AssignmentStore } from './store.js'
 import { assertFunction, assertMessage, assertOptions, assertPositiveInt, assertProcId, assertTimeout } from './validate.js'
 import { InvalidOption } from './errors.js'
-import { createWallet, sign, type Wallet, type WalletType } from './wallet.js'
+import { signBatched } from './signWorker.js'
+import { createWallet, type Wallet, type WalletType } from './wallet.js'
 
 /** Options of one server; `find(id, proc, options)` overrides the registry's defaults with them. */
 export interface ServerOptions {
@@ -120,7 +121,7 @@ export function createRegistry(node: Node, options: RegistryOptions): Registry {
     mode: options.defaultMode ?? registryDefaults.defaultMode,
     blockInfo: options.blockInfo ?? (() => zeroBlock),
     publisher: options.publisher,
-    sign: options.sign ?? sign,
+    sign: options.sign ?? signBatched,
     maxInFlight: options.maxInFlight ?? registryDefaults.maxInFlight,
   }
   let wallet = options.wallet

@@ -6,12 +6,14 @@
  *        +------------ STOP ----------+--> stopped (after the slots in flight are answered)
  *   a failed load, or a store that disagrees after a failed write --> failed
  *
- * Requests are queued in every state and reserved only while serving. Signing runs in
- * parallel off the thread (libuv), completions come back as events, and the `writing`
- * state persists every signed slot in order as one store write, so writes overlap signing.
+ * Requests are queued in every state and reserved only while serving. Signing runs off the
+ * thread, completions come back as events, and the `writing` state persists every signed slot
+ * in order as one store write, so writes overlap signing.
  *
  * The machine's context holds a mutable {@link SlotPipeline}: xstate's `assign` would copy
- * the context on every event, and this is the hot path (three events per assignment).
+ * the context on every event, and this is the hot path. Events are per turn, not per
+ * assignment: the server enqueues calls directly and sends one ADMIT per turn, and the
+ * signatures completed in a turn arrive as one SIGNED.
  */
 import type { ReplyTo } from '@troupe/core'
 import { fromPromise, setup, type ActorRefFrom } from 'xstate'
@@ -25,10 +27,20 @@ import type { SchedulingMode } from './schedulingMode.js'
 export type SchedulerEvent =
   | { readonly type: 'SCHEDULE'; readonly msg: Message; readonly from: ReplyTo; readonly deadline: number }
   | { readonly type: 'VERIFIED'; readonly request: Queued; readonly ok: boolean }
-  | { readonly type: 'SIGNED'; readonly slot: InFlight; readonly msg: AssignmentMessage }
+  /** Enqueued directly by the server (see schedulerServer.ts): reserve what can be, once per turn. */
+  | { readonly type: 'ADMIT' }
+  /** Every signature completed in one turn, so that one write takes them all. */
+  | { readonly type: 'SIGNED'; readonly done: readonly Signed[] }
   | { readonly type: 'SIGN_FAILED'; readonly slot: InFlight; readonly error: unknown }
   | { readonly type: 'PUBLISHED'; readonly slot: InFlight; readonly error: unknown }
   | { readonly type: 'STOP'; readonly reason: unknown }
+
+/** A signed slot: the client's message and the record to store. */
+export interface Signed {
+  readonly slot: InFlight
+  readonly msg: AssignmentMessage
+  readonly stored: Assignment
+}
 
 export interface SchedulerMachineInput {
   readonly procId: string
@@ -69,7 +81,7 @@ export const schedulerMachine = setup({
     },
     track: ({ context: { pipeline }, event }) => {
       if (event.type === 'VERIFIED') pipeline.verified(event.request, event.ok)
-      else if (event.type === 'SIGNED') pipeline.signed(event.slot, event.msg)
+      else if (event.type === 'SIGNED') for (const d of event.done) pipeline.signed(d.slot, d.msg, d.stored)
       else if (event.type === 'SIGN_FAILED') pipeline.signFailed(event.slot, event.error)
       else if (event.type === 'PUBLISHED') pipeline.published(event.slot, event.error)
     },
@@ -112,6 +124,7 @@ export const schedulerMachine = setup({
       // Every event can free capacity or settle a verification: try to reserve after each.
       on: {
         SCHEDULE: { actions: ['enqueue', 'admit'] },
+        ADMIT: { actions: 'admit' },
         VERIFIED: { actions: ['track', 'admit'] },
         SIGNED: { actions: 'track' },
         SIGN_FAILED: { actions: ['track', 'admit'] },

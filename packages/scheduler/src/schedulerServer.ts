@@ -11,9 +11,11 @@
 import { defineBehaviour, isExitMessage, noreply, reply, stop, type Clock, type Node, type Pid, type Process, type ReplyTo } from '@troupe/core'
 import { createActor } from 'xstate'
 import type { AssignmentMessage, BlockInfoProvider } from './assignmentMessage.js'
-import { commitWith, type Signer } from './commit.js'
+import { assignmentBytes, signedAssignment } from './assignmentSigning.js'
+import type { Signer } from './commit.js'
+import { signBatched, signEd25519WithEncodings, type SignedBytes } from './signWorker.js'
 import type { Message } from './message.js'
-import { schedulerMachine, type SchedulerActor, type SchedulerEvent } from './schedulerMachine.js'
+import { schedulerMachine, type SchedulerActor, type SchedulerEvent, type Signed } from './schedulerMachine.js'
 import type { SchedulingMode } from './schedulingMode.js'
 import type { PipelineEffects, PipelineInfo, ServerReply } from './slotPipeline.js'
 import type { AssignmentStore } from './store.js'
@@ -53,6 +55,8 @@ interface ServerState {
   readonly actor: SchedulerActor
   /** Settles when the machine reaches a final state. */
   readonly done: Promise<void>
+  /** An ADMIT event is due at the end of this turn. */
+  admitQueued: boolean
 }
 
 /** @internal */
@@ -83,7 +87,7 @@ export const schedulerServer = defineBehaviour({
       })
     })
     actor.start()
-    return { config, actor, done }
+    return { config, actor, done, admitQueued: false }
   },
 
   handleCall(req: ServerRequest, from: ReplyTo, state: ServerState) {
@@ -93,7 +97,16 @@ export const schedulerServer = defineBehaviour({
       // The machine ended and the process is on its way out: its exit answers the caller.
       return noreply(state)
     }
-    state.actor.send({ type: 'SCHEDULE', msg: req.msg, from, deadline: req.deadline })
+    // Hot path: the request goes straight into the queue (what SCHEDULE's `enqueue` does in
+    // every state), and one ADMIT event per turn reserves for every request of the turn.
+    snap.context.pipeline.enqueue(req.msg, from, req.deadline)
+    if (!state.admitQueued) {
+      state.admitQueued = true
+      queueMicrotask(() => {
+        state.admitQueued = false
+        if (state.actor.getSnapshot().status === 'active') state.actor.send({ type: 'ADMIT' })
+      })
+    }
     return noreply(state)
   },
 
@@ -120,6 +133,14 @@ function effects(node: Node, self: Pid, config: ServerConfig, send: (e: Schedule
     if (node.isAlive(self)) send(e)
   }
   const { wallet, sign, publisher, clock, blockInfo } = config
+  const withEncodings = sign === signBatched && wallet.type === 'ed25519'
+  // Signatures completed in one turn go to the machine as one SIGNED event.
+  let signedNow: Signed[] = []
+  const flushSigned = (): void => {
+    const done = signedNow
+    signedNow = []
+    post({ type: 'SIGNED', done })
+  }
   return {
     now: () => clock.now(),
     block: blockInfo,
@@ -132,8 +153,30 @@ function effects(node: Node, self: Pid, config: ServerConfig, send: (e: Schedule
       )
     },
     sign: (slot) => {
-      commitWith(slot.unsigned, wallet, sign, { msg: slot.record.body, id: slot.record.message }).then(
-        (msg) => post({ type: 'SIGNED', slot, msg: msg as AssignmentMessage }),
+      let bytes: Uint8Array
+      let started: Promise<Uint8Array | SignedBytes>
+      try {
+        bytes = assignmentBytes(slot.record, slot.unsigned)
+        // The default signer's worker also computes the commitment's IDs: take them.
+        started = withEncodings ? signEd25519WithEncodings(wallet, bytes) : Promise.resolve(sign(wallet, bytes))
+      } catch (err) {
+        started = Promise.reject(err)
+      }
+      started.then(
+        (r) => {
+          let done: Signed
+          try {
+            const { msg, stored } = withEncodings
+              ? signedAssignment(slot.record, slot.unsigned, wallet, bytes, (r as SignedBytes).sig, (r as SignedBytes).encodings)
+              : signedAssignment(slot.record, slot.unsigned, wallet, bytes, r as Uint8Array)
+            done = { slot, msg, stored }
+          } catch (error) {
+            // A signer that resolved with something other than a signature.
+            post({ type: 'SIGN_FAILED', slot, error })
+            return
+          }
+          if (signedNow.push(done) === 1) queueMicrotask(flushSigned)
+        },
         (error: unknown) => post({ type: 'SIGN_FAILED', slot, error }),
       )
     },

@@ -41,6 +41,8 @@ export interface InFlight {
   readonly record: Assignment
   readonly unsigned: AssignmentMessage
   signed: AssignmentMessage | undefined
+  /** The record to store once signed (see `signedAssignment`). */
+  stored: Assignment | undefined
   durable: boolean
   answered: boolean
   /** remote_confirmation: `undefined` until the publisher answers, then `null` (accepted) or its error. */
@@ -159,16 +161,17 @@ export class SlotPipeline {
       this.fx.reply(q.from, fail(err instanceof Error ? err : new Error(describeReason(err))))
       return
     }
-    const s: InFlight = { slot: record.slot, from: q.from, record, unsigned, signed: undefined, durable: false, answered: false, publishError: undefined, dead: false }
+    const s: InFlight = { slot: record.slot, from: q.from, record, unsigned, signed: undefined, stored: undefined, durable: false, answered: false, publishError: undefined, dead: false }
     this.slots.push(s)
     this.current = record.slot
     this.chain = record.hashChain
     this.fx.sign(s)
   }
 
-  signed(s: InFlight, msg: AssignmentMessage): void {
+  signed(s: InFlight, msg: AssignmentMessage, stored?: Assignment): void {
     if (s.dead) return
     s.signed = msg
+    s.stored = stored
     if (this.mode === 'aggressive') this.answer()
   }
 
@@ -186,7 +189,7 @@ export class SlotPipeline {
     const records: Assignment[] = []
     this.batch = []
     for (let s = this.at(this.writeNext); s?.signed !== undefined; s = this.at(this.writeNext)) {
-      records.push(toRecord(s.record, s.signed))
+      records.push(s.stored ?? toRecord(s.record, s.signed))
       this.batch.push(s)
       this.writeNext++
     }

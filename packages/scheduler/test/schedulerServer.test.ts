@@ -229,6 +229,24 @@ describe('scheduler server: failures never hand out a slot twice nor leave a hol
     expect(verifySchedule(all)).toBe(true)
   })
 
+  it('a signer that throws, or resolves with no signature, fails that request like a failed sign', async () => {
+    let mode: 'ok' | 'throw' | 'junk' = 'ok'
+    const signer = (w: Wallet, b: Uint8Array): Promise<Uint8Array> => {
+      if (mode === 'throw') throw new Error('signer threw')
+      if (mode === 'junk') return Promise.resolve('not a signature' as unknown as Uint8Array)
+      return walletSign(w, b)
+    }
+    const { registry } = await setup({ sign: signer })
+    expect((await schedule(registry, P, { n: 0 })).slot).toBe(0)
+    for (const m of ['throw', 'junk'] as const) {
+      mode = m
+      expect(await rejection(schedule(registry, P, { n: 1 }))).toMatchObject({ tag: 'AssignmentFailed', stage: 'sign', slot: 1 })
+    }
+    mode = 'ok'
+    expect((await schedule(registry, P, { n: 2 })).slot).toBe(1)
+    expect(verifySchedule((await getSchedule(registry, P)).assignments)).toBe(true)
+  })
+
   it('a sign failing while later slots are in flight fails those too and rolls back the head', async () => {
     const flaky = flakySigner([2])
     const { registry } = await setup({ sign: flaky.sign })

@@ -1,0 +1,248 @@
+/**
+ * The scheduler's default signer. Ed25519: on one dedicated worker thread, in batches. RSA: on
+ * libuv's threadpool, where its 5 ms signatures run on every core, a few at a time (see
+ * `POOL_SIGNS` below).
+ *
+ * Why not libuv's async `crypto.sign` for Ed25519: a signature is ~40 µs of work, so the
+ * per-call cost on the main thread (queueing the job, waking a pool thread, which often
+ * preempts the main thread on a small machine, then the completion callback) is of the same
+ * order, and hundreds of queued sign jobs delay lmdb-js's commits, which run on the same
+ * pool (measured: commits of 10-20 ms instead of ~1 ms). Here the main thread copies the
+ * bytes of the signatures asked for in one turn into one buffer and posts it: one message,
+ * hence at most one wake-up of the worker, per turn. The worker signs synchronously, computes
+ * what the commitment needs besides the signature (its base64url, its ID, the HMAC ID of the
+ * bytes: work taken off the main thread) and answers every 64 signatures, so the first ones
+ * are written while the rest are signed.
+ *
+ * One thread, not more: two measured no faster on two cores (each extra wake-up costs the
+ * main thread), and one signs ~25k Ed25519 signatures a second. If the worker dies, the
+ * signatures it owed fail (the server's failure rule applies) and the next call starts another.
+ */
+import type { KeyObject } from 'node:crypto'
+import { Worker } from 'node:worker_threads'
+import { sign, type Wallet } from './wallet.js'
+
+// Plain CommonJS, evaluated in the worker: no loader, no file to ship. It answers every
+// CHUNK signatures, so the first ones can be written while it signs the rest of a batch.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads')
+const { sign, createHash, createHmac } = require('node:crypto')
+const CHUNK = 64
+const keys = new Map()
+parentPort.on('message', (m) => {
+  if (m.key !== undefined) { keys.set(m.k, m.key); return }
+  const key = keys.get(m.k)
+  const n = m.offs.length - 1
+  for (let from = 0; from < n; from += CHUNK) {
+    const to = Math.min(n, from + CHUNK)
+    const sigs = new Uint8Array(64 * (to - from))
+    const errors = []
+    const ids = new Array(3 * (to - from))
+    for (let i = from; i < to; i++) {
+      try {
+        const bytes = m.buf.subarray(m.offs[i], m.offs[i + 1])
+        const s = sign(null, bytes, key)
+        if (s.length !== 64) throw new Error('unexpected signature length ' + s.length)
+        sigs.set(s, 64 * (i - from))
+        const j = 3 * (i - from)
+        ids[j] = s.toString('base64url')
+        ids[j + 1] = createHash('sha256').update(s).digest('base64url')
+        ids[j + 2] = createHmac('sha256', 'ao').update(bytes).digest('base64url')
+      } catch (e) { errors.push([i - from, String((e && e.message) || e)]) }
+    }
+    parentPort.postMessage({ id: m.id, from, sigs, ids, errors }, [sigs.buffer])
+  }
+})
+`
+
+/** A worker's answer for jobs `from` to `from + sigs.length / 64` of batch `id`. */
+interface Answer {
+  readonly id: number
+  readonly from: number
+  readonly sigs: Uint8Array
+  /** Per job: base64url of the signature, its commitment ID (sha256), the HMAC ID of the bytes. */
+  readonly ids: string[]
+  readonly errors: [number, string][]
+}
+
+/**
+ * A signature with what the worker computed along with it: `[base64url(sig), signatureId(sig),
+ * hmacOfBytes(bytes)]`, so the main thread does not. @internal
+ */
+export interface SignedBytes {
+  readonly sig: Uint8Array
+  readonly encodings: readonly [string, string, string]
+}
+
+interface Job {
+  readonly bytes: Uint8Array
+  readonly resolve: (signed: SignedBytes) => void
+  readonly reject: (err: Error) => void
+}
+
+/** Signing threads. */
+const WORKERS = 1
+
+/** Collects the signatures asked for in one turn and hands them out in chunks. */
+class BatchSigner {
+  private readonly workers = Array.from({ length: WORKERS }, () => new SignWorker())
+  private waiting = new Map<KeyObject, Job[]>()
+  private flushQueued = false
+
+  sign(priv: KeyObject, bytes: Uint8Array): Promise<SignedBytes> {
+    return new Promise((resolve, reject) => {
+      let jobs = this.waiting.get(priv)
+      if (jobs === undefined) this.waiting.set(priv, (jobs = []))
+      jobs.push({ bytes, resolve, reject })
+      if (!this.flushQueued) {
+        this.flushQueued = true
+        queueMicrotask(() => this.flush())
+      }
+    })
+  }
+
+  private flush(): void {
+    this.flushQueued = false
+    const waiting = this.waiting
+    this.waiting = new Map()
+    for (const [priv, all] of waiting) {
+      // One message per turn: waking a sleeping thread is what costs on a loaded machine
+      // (the main thread often loses its core to it), so the worker gets the whole batch.
+      let w = this.workers[0]!
+      for (const x of this.workers) if (x.outstanding < w.outstanding) w = x
+      try {
+        w.post(priv, all)
+      } catch (err) {
+        // No thread could be started, or the key could not be sent: these signatures fail.
+        const error = err instanceof Error ? err : new Error(String(err))
+        for (const j of all) j.reject(error)
+      }
+    }
+  }
+}
+
+/** One signing thread. */
+class SignWorker {
+  private worker: Worker | undefined
+  private keyIds = new WeakMap<KeyObject, number>()
+  private nextKey = 0
+  private nextBatch = 0
+  private readonly posted = new Map<number, Job[]>()
+  /** Jobs posted and not yet answered. */
+  outstanding = 0
+
+  private start(): Worker {
+    if (this.worker !== undefined) return this.worker
+    const w = new Worker(WORKER_SOURCE, { eval: true })
+    w.unref()
+    w.on('message', (m: Answer) => this.done(m))
+    w.on('error', (err) => this.crashed(err))
+    w.on('exit', (code) => this.crashed(new Error(`signing worker exited with code ${code}`)))
+    this.worker = w
+    return w
+  }
+
+  post(priv: KeyObject, jobs: Job[]): void {
+    const w = this.start()
+    let k = this.keyIds.get(priv)
+    if (k === undefined) {
+      k = this.nextKey++
+      w.postMessage({ k, key: priv })
+      this.keyIds.set(priv, k)
+    }
+    let total = 0
+    for (const j of jobs) total += j.bytes.byteLength
+    // One fresh buffer, transferred: a pooled Buffer's view would clone its whole slab.
+    const buf = new Uint8Array(total)
+    const offs = new Array<number>(jobs.length + 1)
+    let o = 0
+    for (let i = 0; i < jobs.length; i++) {
+      offs[i] = o
+      buf.set(jobs[i]!.bytes, o)
+      o += jobs[i]!.bytes.byteLength
+    }
+    offs[jobs.length] = o
+    const id = this.nextBatch++
+    // Answers come on a later turn, so the batch is recorded once it is surely sent.
+    w.postMessage({ id, k, buf, offs }, [buf.buffer])
+    this.posted.set(id, jobs)
+    this.outstanding += jobs.length
+    // Referenced only while it owes signatures: an idle worker never keeps the process alive.
+    if (this.posted.size === 1) w.ref()
+  }
+
+  private done(m: Answer): void {
+    const jobs = this.posted.get(m.id)
+    if (jobs === undefined) return
+    const n = m.sigs.byteLength / 64
+    if (m.from + n >= jobs.length) {
+      this.posted.delete(m.id)
+      if (this.posted.size === 0) this.worker?.unref()
+    }
+    this.outstanding -= n
+    const failed = m.errors.length === 0 ? undefined : new Map(m.errors)
+    for (let i = 0; i < n; i++) {
+      const job = jobs[m.from + i]!
+      const e = failed?.get(i)
+      if (e !== undefined) {
+        job.reject(new Error(e))
+        continue
+      }
+      const sig = m.sigs.subarray(64 * i, 64 * i + 64)
+      job.resolve({ sig, encodings: [m.ids[3 * i]!, m.ids[3 * i + 1]!, m.ids[3 * i + 2]!] })
+    }
+  }
+
+  private crashed(err: Error): void {
+    if (this.worker === undefined) return
+    void this.worker.terminate()
+    this.worker = undefined
+    // Keys must be sent again to the next worker: a new key space makes the old ids unknown.
+    this.keyIds = new WeakMap()
+    const lost = [...this.posted.values()]
+    this.posted.clear()
+    this.outstanding = 0
+    for (const jobs of lost) for (const j of jobs) j.reject(err)
+  }
+}
+
+let shared: BatchSigner | undefined
+
+/**
+ * The scheduler's default signer: Ed25519 on a shared worker thread, batched per turn; RSA
+ * on libuv's threadpool ({@link sign}). Same contract as {@link sign}.
+ */
+export function signBatched(wallet: Wallet, bytes: Uint8Array): Promise<Uint8Array> {
+  if (wallet.type !== 'ed25519') return signOnPool(wallet, bytes)
+  return (shared ??= new BatchSigner()).sign(wallet.priv, bytes).then((r) => r.sig)
+}
+
+/**
+ * At most this many signatures queued on libuv's pool at once, the rest wait here: enough to
+ * keep every pool thread busy, few enough that an lmdb-js commit (a job on the same pool,
+ * first in, first out) does not wait behind hundreds of 5 ms RSA signatures (measured: p90
+ * commits of 0.5-1 s with 200 clients, every client then waiting on the same commit).
+ */
+const POOL_SIGNS = 2 * (Number(process.env['UV_THREADPOOL_SIZE']) || 4)
+let onPool = 0
+const poolQueue: (() => void)[] = []
+
+function signOnPool(wallet: Wallet, bytes: Uint8Array): Promise<Uint8Array> {
+  const run = (): Promise<Uint8Array> => {
+    onPool++
+    const p = sign(wallet, bytes)
+    const next = (): void => {
+      onPool--
+      poolQueue.shift()?.()
+    }
+    p.then(next, next)
+    return p
+  }
+  if (onPool < POOL_SIGNS) return run()
+  return new Promise((resolve, reject) => poolQueue.push(() => run().then(resolve, reject)))
+}
+
+/** {@link signBatched} for an Ed25519 wallet, with the encodings the commitment needs. @internal */
+export function signEd25519WithEncodings(wallet: Wallet, bytes: Uint8Array): Promise<SignedBytes> {
+  return (shared ??= new BatchSigner()).sign(wallet.priv, bytes)
+}
