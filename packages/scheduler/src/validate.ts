@@ -3,17 +3,13 @@
  * with the argument's path and what was expected) or `InvalidProcessId`, in Node-core
  * phrasing: `options.timeout must be a number of milliseconds >= 0, got "soon"`.
  */
+import { describeValue as describe } from '@troupe/core'
 import { InvalidOption, InvalidProcessId } from './errors.js'
 import { isProcessId } from './id.js'
 import { isMessage, type Message } from './message.js'
 
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`
-  if (typeof value === 'function') return 'a function'
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object'
-  return `${typeof value} ${String(value)}`
-}
+export { describe }
+
 
 function invalid(option: string, expected: string, got: unknown): InvalidOption {
   return new InvalidOption({ option, expected: `${expected}, got ${describe(got)}` })
