@@ -268,7 +268,7 @@ export class Node {
       }
       // Dead, unknown, or on a node this one is not connected to: dropped, as in Erlang.
       assertPid(to, 'to')
-      if (this.remote !== null && nodeOf(to) !== this.name) this.remote.send(to, msg)
+      if (this.remote !== null && !this.isLocalPid(to)) this.remote.send(to, msg)
       return
     }
     if (this.remote !== null && isRemoteName(to, this.name)) return this.remote.sendNamed(to, msg)
@@ -996,6 +996,12 @@ export class Node {
     let s = this.scopes.get(scope)
     if (s === undefined) this.scopes.set(scope, (s = new PgScope(this, scope)))
     return s
+  }
+
+  /** @internal Whether `pid` (a valid pid) names this node, without allocating its node part. */
+  isLocalPid(pid: string): boolean {
+    // Node names may contain '.', so the prefix must end exactly where the serial starts.
+    return pid.startsWith(this.pidPrefix) && pid.lastIndexOf('.') === this.pidPrefix.length - 1
   }
 
   /** @internal */

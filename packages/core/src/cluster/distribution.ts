@@ -104,6 +104,12 @@ export type SpawnMode = 0 | 1 | 2 | 3
 
 export class Distribution implements RemoteRouter, ExitHook {
   private readonly peers = new Map<string, Peer>()
+  /**
+   * The peer of the last pid a message went to. Streams of sends to one remote pid skip
+   * parsing the pid (a substring per send); cleared whenever the set of peers changes.
+   */
+  private lastPid: Pid | null = null
+  private lastPeer: Peer | undefined = undefined
   private dirty: Peer[] = []
   private flushScheduled = false
   private readonly flushFn = () => this.flush()
@@ -149,6 +155,7 @@ export class Distribution implements RemoteRouter, ExitHook {
     this.transport.connect(peer, link)
     const pe = new Peer(peer)
     this.peers.set(peer, pe)
+    this.lastPid = null
     // Erlang's pg: on nodeup each scope sends its local members to the new peer.
     for (const scope of this.scopes) {
       const groups = this.node.pg(scope)._localGroups()
@@ -164,6 +171,7 @@ export class Distribution implements RemoteRouter, ExitHook {
     // Frames it sent before dying are handled before the nodedown (the transport drains them).
     this.transport.disconnect(peer)
     this.peers.delete(peer)
+    this.lastPid = null
     pe.out = []
     const node = this.node
     for (const scope of this.scopes) node.pg(scope)._nodeDown(peer)
@@ -369,16 +377,25 @@ export class Distribution implements RemoteRouter, ExitHook {
 
   // ---------------------------------------------------------------- RemoteRouter (outgoing)
 
+  /** The connected peer a pid lives on, if any. */
+  private peerOf(pid: Pid): Peer | undefined {
+    if (pid === this.lastPid) return this.lastPeer
+    const pe = this.peers.get(nodeOf(pid))
+    this.lastPid = pid
+    this.lastPeer = pe
+    return pe
+  }
+
   /** @internal */
   send(to: Pid, msg: unknown): void {
     if (msg instanceof CastRequest) {
       this.check(msg.message, 'message')
-      const pe = this.peers.get(nodeOf(to))
+      const pe = this.peerOf(to)
       if (pe !== undefined) this.push2(pe, W.CAST, to, msg.message)
       return
     }
     this.check(msg, 'message')
-    const pe = this.peers.get(nodeOf(to))
+    const pe = this.peerOf(to)
     if (pe !== undefined) this.push2(pe, W.SEND, to, msg)
   }
 
@@ -438,13 +455,13 @@ export class Distribution implements RemoteRouter, ExitHook {
 
   /** @internal */
   exit(to: Pid, reason: ExitReason, from: Pid): void {
-    const pe = this.peers.get(nodeOf(to))
+    const pe = this.peerOf(to)
     if (pe !== undefined) this.push(pe, W.EXIT, to, from, W.encodeReason(reason))
   }
 
   /** @internal */
   link(from: Pid, to: Pid): boolean {
-    const pe = this.peers.get(nodeOf(to))
+    const pe = this.peerOf(to)
     if (pe === undefined) return false
     this.push2(pe, W.LINK, from, to)
     return true
@@ -452,19 +469,19 @@ export class Distribution implements RemoteRouter, ExitHook {
 
   /** @internal */
   unlink(from: Pid, to: Pid): void {
-    const pe = this.peers.get(nodeOf(to))
+    const pe = this.peerOf(to)
     if (pe !== undefined) this.push2(pe, W.UNLINK, from, to)
   }
 
   /** @internal */
   linkExit(to: Pid, from: Pid, reason: ExitReason): void {
-    const pe = this.peers.get(nodeOf(to))
+    const pe = this.peerOf(to)
     if (pe !== undefined) this.push(pe, W.LINK_EXIT, to, from, W.encodeReason(reason))
   }
 
   /** @internal */
   monitor(watcher: Pid, target: Pid, ref: Ref): boolean {
-    const pe = this.peers.get(nodeOf(target))
+    const pe = this.peerOf(target)
     if (pe === undefined) return false
     this.push(pe, W.MONITOR, watcher, target, ref)
     return true
@@ -472,7 +489,7 @@ export class Distribution implements RemoteRouter, ExitHook {
 
   /** @internal */
   demonitor(target: Pid, ref: Ref): void {
-    const pe = this.peers.get(nodeOf(target))
+    const pe = this.peerOf(target)
     if (pe !== undefined) this.push2(pe, W.DEMONITOR, target, ref)
   }
 
