@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
 import { actorRef, isDownMessage, startCluster, type Cluster, type Pid, type Process } from '@troupe/core'
 import { median, medianOf, type Record } from './harness.js'
+import { benchBuiltStart } from './builtStart.js'
 import type * as F from './fixtures/clusterBench.js'
 
 const RUNS = 5
@@ -202,4 +203,5 @@ export async function benchCluster(record: Record): Promise<void> {
   } finally {
     await c.stop()
   }
+  benchBuiltStart(record)
 }
