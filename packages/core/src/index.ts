@@ -127,3 +127,5 @@ export {
   SpawnFailed,
 } from './cluster/index.js'
 export type { ClusterOptions, NodeStartOptions, ActorRef, ActorArgs, ActorPid, NodeUpMessage, NodeDownMessage, Transport } from './cluster/index.js'
+/** @internal The node's thread entry, for the bundled build's `nodeMain.js`. */
+export { runNode } from './cluster/runNode.js'

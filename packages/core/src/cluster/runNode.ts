@@ -1,0 +1,70 @@
+/**
+ * What a worker-thread node runs: a Node with its Distribution, and the control plane with
+ * the parent (connect, nodedown, heartbeat, stop) on `parentPort`. The data plane (actor
+ * messages) never touches `parentPort`: it goes through the MessagePorts of the
+ * WorkerTransport. A function (rather than module code) so that a bundled build can export
+ * it and start a node from a two-line entry that shares the bundle's one copy of core.
+ * @internal
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
+import { Node } from '../node.js'
+import { Distribution } from './distribution.js'
+import { WorkerTransport } from './workerTransport.js'
+import { setCurrentDistribution } from './current.js'
+import { decodeReason } from './wire.js'
+import { encodeError } from '../errors.js'
+import type { ControlToNode, ControlToParent } from './control.js'
+
+export async function runNode(): Promise<void> {
+  const data = workerData as { name: string; setup: string | null; budget: number | null }
+  const parent = parentPort!
+  const post = (m: ControlToParent) => parent.postMessage(m)
+
+  const node = new Node(data.budget === null ? { name: data.name } : { name: data.name, budget: data.budget })
+  const transport = new WorkerTransport({ closeIsDown: false })
+  const dist = new Distribution(node, transport)
+  setCurrentDistribution(dist)
+  // A setup module (registering error classes, warming caches) runs before the node reports
+  // ready; if it throws, the parent's startNode rejects with NodeBootFailed and the reason.
+  if (data.setup !== null) await import(data.setup)
+
+  parent.on('message', (m: ControlToNode) => {
+    switch (m.t) {
+      case 'connect':
+        for (const { peer, port } of m.peers) dist.connect(peer, port as MessagePort)
+        post({ t: 'connected' })
+        return
+      case 'down':
+        dist.nodeDown(m.peer, decodeReason(m.reason))
+        return
+      case 'ping':
+        post({ t: 'pong' })
+        return
+      case 'stop':
+        // The stop came on the control port; signals sent before it (a link, a monitor) may
+        // still wait on the data ports, which are not ordered with it. Take them first, so
+        // they see this shutdown rather than a later nodedown.
+        transport.drain()
+        node.shutdown('shutdown')
+        // Exit signals and pg leaves of the shutdown go out before the parent tells the others.
+        dist.flush()
+        post({ t: 'stopped' })
+        return
+    }
+  })
+  // process.exit() in a worker ends only the thread, and emits 'exit' here first: tell the
+  // parent at once (2-3 ms before it would see the thread's own exit event), after posting
+  // what this node still had to send.
+  // An uncaught exception also ends the thread through 'exit'; the monitor (which leaves the
+  // crash as it is) keeps the error, so the reason does not depend on which of this message
+  // and the Worker's 'error' event reaches the parent first.
+  let crash: unknown = undefined
+  process.on('uncaughtExceptionMonitor', (e) => {
+    crash = e
+  })
+  process.on('exit', (code) => {
+    dist.flush()
+    post(crash === undefined ? { t: 'exiting', code } : { t: 'exiting', code, error: encodeError(crash) })
+  })
+  post({ t: 'ready' })
+}
