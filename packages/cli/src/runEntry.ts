@@ -44,17 +44,25 @@ export async function runEntry(entry: string, nodes: number, args: string[], nat
   return nats === undefined ? runOnThreads(mod.default as Entry, nodes, args) : runOverNats(mod.default as Entry, nodes, args, nats)
 }
 
-async function runOnThreads(main: Entry, nodes: number, args: string[]): Promise<number> {
-  const cluster = await startCluster({ nodes })
+/** Runs the entry, then stops every node whatever happened: exit code 0, or 1 if it threw. */
+async function runThenStop(run: () => Promise<unknown>, stop: () => Promise<unknown>): Promise<number> {
   try {
-    await main({ cluster, node: cluster.node, args })
+    await run()
     return 0
   } catch (e) {
     console.error(e)
     return 1
   } finally {
-    await cluster.stop()
+    await stop()
   }
+}
+
+async function runOnThreads(main: Entry, nodes: number, args: string[]): Promise<number> {
+  const cluster = await startCluster({ nodes })
+  return runThenStop(
+    async () => main({ cluster, node: cluster.node, args }),
+    () => cluster.stop(),
+  )
 }
 
 async function runOverNats(main: Entry, nodes: number, args: string[], o: NatsRun): Promise<number> {
@@ -67,15 +75,14 @@ async function runOverNats(main: Entry, nodes: number, args: string[], o: NatsRu
     await nats.stop()
     throw e
   })
-  try {
-    await nats.waitForNodes(nodes)
-    await main({ nats, node: nats.node, args })
-    return 0
-  } catch (e) {
-    console.error(e)
-    return 1
-  } finally {
-    await Promise.all(children.map((c) => c.stop()))
-    await nats.stop()
-  }
+  return runThenStop(
+    async () => {
+      await nats.waitForNodes(nodes)
+      await main({ nats, node: nats.node, args })
+    },
+    async () => {
+      await Promise.all(children.map((c) => c.stop()))
+      await nats.stop()
+    },
+  )
 }
