@@ -132,8 +132,8 @@ export class Node {
    * The last process `send` looked up. Repeated sends to one pid skip the table lookup;
    * cleared when that process exits.
    */
-  /** @internal */ lastTo: string | null = null
-  /** @internal */ lastProc: Process | null = null
+  private lastTo: string | null = null
+  private lastProc: Process | null = null
 
   constructor(opts: NodeOptions = {}) {
     assertKnownOptions(opts, NODE_OPTIONS, 'options')
@@ -239,12 +239,17 @@ export class Node {
 
   /** Sends `msg` to a pid or registered name, from outside any process. */
   send<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>, opts?: MessageOptions): void {
+    this._sendFrom(to, msg, this.pid, opts)
+  }
+
+  /** @internal `send` from `from` (this node, or a process's context). */
+  _sendFrom(to: unknown, msg: unknown, from: Pid, opts: MessageOptions | undefined): void {
     if (to === this.lastTo && opts === undefined && this.inspectors === null) {
       // Hot path: another message to the process last sent to.
       this.deliver(this.lastProc!, msg, true)
       return
     }
-    this._send(to, msg, this.pid, opts === undefined ? Infinity : this._deadline(opts))
+    this._send(to, msg, from, opts === undefined ? Infinity : this._deadline(opts))
   }
 
   /** @internal Validates message options; returns the absolute deadline. */

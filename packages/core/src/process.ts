@@ -145,13 +145,7 @@ export class Process<Msg = any> {
    */
   send<M>(to: Pid<M> | { name: Name; node?: string }, msg: NoInfer<M>, opts?: MessageOptions): void {
     this.assertAlive()
-    const node = this.node
-    if (to === node.lastTo && opts === undefined && node.inspectors === null) {
-      // Hot path, as in Node.send: another message to the process last sent to.
-      node.deliver(node.lastProc!, msg, true)
-      return
-    }
-    node._send(to, msg, this.self, opts === undefined ? Infinity : node._deadline(opts))
+    this.node._sendFrom(to, msg, this.self, opts)
   }
 
   /** gen_server call from this process. */
