@@ -14,7 +14,7 @@ import { PendingQueue } from './scheduling/pendingQueue.js'
 import { NO_MATCH, clearMail, pushMail, removeMail, shiftMail, takeMatching } from './mailbox.js'
 import { PendingMessage } from './pendingMessage.js'
 import { validatePolicy, type Policy } from './scheduling/policy.js'
-import { isPid, makePid, makeRef, nodeOf, validNodeName, type Pid, type Ref } from './pid.js'
+import { makePid, makeRef, nodeOf, validNodeName, type Pid, type Ref } from './pid.js'
 import { decideExitSignal } from './exitSignal.js'
 import { CallRequest, CastRequest, TIMEOUT, type ExitReason, type ReplyTo } from './messages.js'
 import { NoReplyResult, ReplyResult, StopResult, type AnyBehaviour, type Behaviour, type PidOf } from './behaviour.js'
@@ -1050,4 +1050,3 @@ export function createNode(opts?: NodeOptions): Node {
   return new Node(opts)
 }
 
-export { isPid }
