@@ -134,6 +134,8 @@ export class Node {
    */
   private lastTo: string | null = null
   private lastProc: Process | null = null
+  /** The last pid a message went to on another node (see `_send`). */
+  private lastRemoteTo: string | null = null
 
   constructor(opts: NodeOptions = {}) {
     assertKnownOptions(opts, NODE_OPTIONS, 'options')
@@ -263,6 +265,9 @@ export class Node {
   /** @internal */
   _send(to: unknown, msg: unknown, from: Pid, deadlineAt = Infinity): void {
     if (typeof to === 'string') {
+      // A stream to one remote pid: it was validated and found remote before, and a pid's
+      // node never changes.
+      if (to === this.lastRemoteTo && this.remote !== null) return this.remote.send(to as Pid, msg)
       const p = to === this.lastTo ? this.lastProc! : this.procs.get(to)
       if (p !== undefined) {
         this.lastTo = to
@@ -273,7 +278,10 @@ export class Node {
       }
       // Dead, unknown, or on a node this one is not connected to: dropped, as in Erlang.
       assertPid(to, 'to')
-      if (this.remote !== null && !this.isLocalPid(to)) this.remote.send(to, msg)
+      if (this.remote !== null && !this.isLocalPid(to)) {
+        this.remote.send(to, msg)
+        this.lastRemoteTo = to
+      }
       return
     }
     if (this.remote !== null && isRemoteName(to, this.name)) return this.remote.sendNamed(to, msg)

@@ -26,6 +26,11 @@ export function assertPositiveInt(value: unknown, arg: string): asserts value is
     throw new RangeError(`${arg} must be a positive integer, got ${describe(value)}`)
 }
 
+export function assertNonNegativeInt(value: unknown, arg: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new RangeError(`${arg} must be a non-negative integer, got ${describe(value)}`)
+}
+
 /** Rejects option keys the callee does not know, so a typo is an error, not a silent default. */
 export function assertKnownOptions(opts: unknown, known: readonly string[], arg: string): asserts opts is object {
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts))

@@ -14,6 +14,10 @@ class MemoryTransport implements Transport {
   readonly links = new Map<string, MemoryTransport>()
   private onMsg: (peer: string, batch: unknown[]) => void = () => {}
   batches = 0
+  /** The last batch sent, as posted. */
+  last: unknown[] = []
+  /** A batch holding a field this accepts is refused as a port refuses an uncloneable one. */
+  refuse: (field: unknown) => boolean = () => false
   constructor(readonly name: string) {}
   connect(peer: string, link: unknown): void {
     this.links.set(peer, link as MemoryTransport)
@@ -21,7 +25,9 @@ class MemoryTransport implements Transport {
   send(peer: string, batch: unknown[]): void {
     const to = this.links.get(peer)
     if (to === undefined) return
+    if (batch.some(this.refuse)) throw new DOMException('refused', 'DataCloneError')
     this.batches++
+    this.last = batch
     const copy = structuredClone(batch)
     queueMicrotask(() => to.onMsg(this.name, copy))
   }
@@ -63,6 +69,36 @@ describe('distribution on an in-memory transport', () => {
     const got: unknown[] = []
     for (let i = 0; i < 100; i++) got.push(await p.next())
     expect(got).toEqual(Array.from({ length: 100 }, (_, i) => i))
+  })
+
+  it('names a target once per run of sends to it, keeping each pair in order', async () => {
+    const { a, b, ta } = pair()
+    const p = await probe(b)
+    const q = await probe(b)
+    for (let i = 0; i < 3; i++) a.send(p.pid, i)
+    a.send(q.pid, 'q')
+    a.send(p.pid, 3)
+    a.cast(p.pid, 'cast')
+    a.send(p.pid, 4)
+    await Promise.resolve()
+    expect(ta.last.filter((f) => f === p.pid)).toHaveLength(4) // runs 0-2, 3, the cast, 4
+    const got: unknown[] = []
+    for (let i = 0; i < 6; i++) got.push(await p.next())
+    expect(got).toEqual([0, 1, 2, 3, expect.objectContaining({ message: 'cast' }), 4])
+    expect(await q.next()).toBe('q')
+  })
+
+  it('when a port refuses a batch, loses only the refused message of a run', async () => {
+    const { a, b, ta } = pair()
+    const p = await probe(b)
+    const bad = { refused: true }
+    ta.refuse = (f) => f === bad
+    a.send(p.pid, 1)
+    a.send(p.pid, bad)
+    a.send(p.pid, 3)
+    await Promise.resolve()
+    expect(await p.next()).toBe(1)
+    expect(await p.next()).toBe(3)
   })
 
   it('call and reply cross; CallExited noconnection when the peer goes down mid-call', async () => {

@@ -29,6 +29,15 @@ describe('cluster membership', () => {
     expect(c.nodes().sort()).toEqual(['main', 'node1', 'node2'])
     expect(c.node.name).toBe('main')
   })
+
+  it('validates busyWaitUs, and a node that sleeps at once (0) still serves', async () => {
+    await expect(startCluster({ busyWaitUs: -1 })).rejects.toThrow(/options\.busyWaitUs must be a non-negative integer, got number -1/)
+    await expect(c.startNode({ busyWaitUs: 1.5 })).rejects.toThrow(/options\.busyWaitUs must be a non-negative integer/)
+    const name = await c.startNode({ busyWaitUs: 0 })
+    const pid = await c.spawn(name, counter, [2])
+    expect(await c.node.call(pid, 'get')).toBe(2)
+    await c.stopNode(name)
+  })
 })
 
 describe('remote spawn', () => {

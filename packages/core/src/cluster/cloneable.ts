@@ -53,6 +53,8 @@ function find(v: unknown, path: string, depth: number): Found {
   }
   if (v === null) return null
   if (depth >= MAX_DEPTH || ++visits > MAX_VISITS) throw GIVE_UP
+  // Most messages are plain objects: skip the class checks below.
+  if (Object.getPrototypeOf(v) === Object.prototype) return findInFields(v as Record<string, unknown>, path, depth)
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i]
@@ -84,8 +86,12 @@ function find(v: unknown, path: string, depth: number): Found {
   }
   if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Date || v instanceof RegExp) return null
   if (v instanceof Error) return null
+  return findInFields(v as Record<string, unknown>, path, depth)
+}
+
+function findInFields(v: Record<string, unknown>, path: string, depth: number): Found {
   for (const k in v) {
-    const x = (v as Record<string, unknown>)[k]
+    const x = v[k]
     if (typeof x === 'object' || typeof x === 'function' || typeof x === 'symbol') {
       const r = find(x, path === '' ? k : `${path}.${k}`, depth + 1)
       if (r !== null) return r

@@ -10,7 +10,7 @@ import type { Pid } from '../pid.js'
 import type { Process } from '../process.js'
 import { systemClock, type Clock } from '../clock.js'
 import { validNodeName } from '../pid.js'
-import { assertKnownOptions, assertPositiveInt, describe } from '../validate.js'
+import { assertKnownOptions, assertNonNegativeInt, assertPositiveInt, describe } from '../validate.js'
 import { Distribution } from './distribution.js'
 import { WorkerTransport } from './workerTransport.js'
 import { peekCurrentDistribution, setCurrentDistribution } from './current.js'
@@ -29,8 +29,14 @@ export interface NodeStartOptions {
   resourceLimits?: ResourceLimits
   /** The node's per-process fairness budget (see NodeOptions.budget). */
   budget?: number
+  /**
+   * µs the node's thread keeps polling its ports after each batch in or out before it
+   * sleeps, so a reply inside the window skips a thread wake-up (BEAM's scheduler busy
+   * wait). 0 sleeps at once. Default {@link clusterDefaults}.busyWaitUs.
+   */
+  busyWaitUs?: number
 }
-const NODE_START_OPTIONS = ['name', 'setup', 'resourceLimits', 'budget'] as const
+const NODE_START_OPTIONS = ['name', 'setup', 'resourceLimits', 'budget', 'busyWaitUs'] as const
 
 export interface ClusterOptions {
   /** Worker-thread nodes to start at once. Default 0. */
@@ -45,8 +51,10 @@ export interface ClusterOptions {
   heartbeat?: { interval?: number; timeout?: number } | false
   /** Defaults for every worker node started in this cluster. */
   nodeDefaults?: Omit<NodeStartOptions, 'name'>
+  /** The main thread's busy wait (see NodeStartOptions.busyWaitUs). */
+  busyWaitUs?: number
 }
-const CLUSTER_OPTIONS = ['nodes', 'name', 'prefix', 'clock', 'heartbeat', 'nodeDefaults'] as const
+const CLUSTER_OPTIONS = ['nodes', 'name', 'prefix', 'clock', 'heartbeat', 'nodeDefaults', 'busyWaitUs'] as const
 
 /** Defaults, as data. */
 export const clusterDefaults = {
@@ -54,6 +62,7 @@ export const clusterDefaults = {
   name: 'main',
   prefix: 'node',
   heartbeat: { interval: 1000, timeout: 10_000 },
+  busyWaitUs: 100,
 } as const
 
 interface Member {
@@ -94,7 +103,7 @@ export class Cluster {
   /** The main thread's node. */
   readonly node: Node
   /** @internal */ readonly dist: Distribution
-  private readonly transport = new WorkerTransport({ unref: true, closeIsDown: false })
+  private readonly transport: WorkerTransport
   private readonly members = new Map<string, Member>()
   private readonly clock: Clock
   private readonly prefix: string
@@ -113,6 +122,7 @@ export class Cluster {
     const hb = opts.heartbeat
     this.hb = hb === false ? null : { ...clusterDefaults.heartbeat, ...hb }
     this.node = new Node({ name: opts.name ?? clusterDefaults.name, clock: this.clock })
+    this.transport = new WorkerTransport({ unref: true, closeIsDown: false, busyWaitUs: opts.busyWaitUs ?? clusterDefaults.busyWaitUs })
     this.dist = new Distribution(this.node, this.transport)
     if (peekCurrentDistribution() === null) setCurrentDistribution(this.dist)
     if (this.hb !== null) this.scheduleHeartbeat()
@@ -134,12 +144,14 @@ export class Cluster {
     if (!validNodeName(name)) throw new TypeError(`options.name must match /^[A-Za-z0-9_@:.-]{1,200}$/, got ${describe(name)}`)
     if (this.members.has(name) || name === this.node.name) throw new RangeError(`options.name: a node named ${name} is already in the cluster`)
     if (o.budget !== undefined) assertPositiveInt(o.budget, 'options.budget')
+    if (o.busyWaitUs !== undefined) assertNonNegativeInt(o.busyWaitUs, 'options.busyWaitUs')
     const worker = new Worker(bootUrl, {
       workerData: {
         name,
         boot: { entry: entryUrl, tsx: this.tsx },
         setup: o.setup === undefined ? null : String(o.setup),
         budget: o.budget ?? null,
+        busyWaitUs: o.busyWaitUs ?? clusterDefaults.busyWaitUs,
       },
       ...(o.resourceLimits !== undefined ? { resourceLimits: o.resourceLimits } : {}),
     })
@@ -311,6 +323,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     throw new TypeError(`options.name must match /^[A-Za-z0-9_@:.-]{1,200}$/, got ${describe(opts.name)}`)
   if (opts.prefix !== undefined && (typeof opts.prefix !== 'string' || !validNodeName(opts.prefix + '1')))
     throw new TypeError(`options.prefix must be a node-name prefix, got ${describe(opts.prefix)}`)
+  if (opts.busyWaitUs !== undefined) assertNonNegativeInt(opts.busyWaitUs, 'options.busyWaitUs')
   if (opts.heartbeat !== undefined && opts.heartbeat !== false) {
     assertKnownOptions(opts.heartbeat, ['interval', 'timeout'], 'options.heartbeat')
     if (opts.heartbeat.interval !== undefined) assertPositiveInt(opts.heartbeat.interval, 'options.heartbeat.interval')

@@ -56,6 +56,8 @@ export const distributionDefaults = {
 
 class Peer {
   out: unknown[] = []
+  /** The target of `out`'s last frame when it is a SEND or SEND_MORE, else null. */
+  runTo: Pid | null = null
   dirty = false
   constructor(readonly name: string) {}
 }
@@ -396,7 +398,13 @@ export class Distribution implements RemoteRouter, ExitHook {
     }
     this.check(msg, 'message')
     const pe = this.peerOf(to)
-    if (pe !== undefined) this.push2(pe, W.SEND, to, msg)
+    if (pe === undefined) return
+    if (pe.runTo === to && pe.out.length > 0) pe.out.push(W.SEND_MORE, msg)
+    else {
+      pe.out.push(W.SEND, to, msg)
+      pe.runTo = to
+    }
+    if (!pe.dirty || pe.out.length >= distributionDefaults.maxBatchFields) this.mark(pe)
   }
 
   /** @internal */
@@ -519,17 +527,18 @@ export class Distribution implements RemoteRouter, ExitHook {
   private pushTo(peer: string, ...fields: unknown[]): void {
     const pe = this.peers.get(peer)
     if (pe === undefined) return
-    for (const f of fields) pe.out.push(f)
-    this.mark(pe)
+    this.push(pe, ...fields)
   }
 
   private push2(pe: Peer, kind: number, a: unknown, b: unknown): void {
     pe.out.push(kind, a, b)
+    pe.runTo = null
     if (!pe.dirty || pe.out.length >= distributionDefaults.maxBatchFields) this.mark(pe)
   }
 
   private push(pe: Peer, ...fields: unknown[]): void {
     for (const f of fields) pe.out.push(f)
+    pe.runTo = null
     this.mark(pe)
   }
 
@@ -569,10 +578,13 @@ export class Distribution implements RemoteRouter, ExitHook {
     } catch {
       // Something the send-site walk let through (a throwing getter, a host object): post
       // frame by frame so only the offending frames are lost, and fail their calls.
+      let runTo: unknown = null
       for (let i = 0; i < b.length; ) {
         const k = b[i] as number
         const n = 1 + W.ARITY[k]!
-        const frame = b.slice(i, i + n)
+        if (k === W.SEND) runTo = b[i + 1]
+        // Alone, a SEND_MORE would have no target: it goes as the SEND it stands for.
+        const frame = k === W.SEND_MORE ? [W.SEND, runTo, b[i + 1]] : b.slice(i, i + n)
         try {
           this.transport.send(pe.name, frame)
         } catch (e) {
@@ -602,10 +614,12 @@ export class Distribution implements RemoteRouter, ExitHook {
     const from = node.pid
     const n = b.length
     let i = 0
+    let runTo: unknown = undefined
     while (i < n) {
       const k = b[i] as number
       try {
-        if (k === W.SEND) node._send(b[i + 1], b[i + 2], from)
+        if (k === W.SEND_MORE) node._send(runTo, b[i + 1], from)
+        else if (k === W.SEND) node._send((runTo = b[i + 1]), b[i + 2], from)
         else this.onFrame(peer, k, b, i + 1)
       } catch {
         // A full bounded mailbox refuses a remote message as it would a local one; the

@@ -16,12 +16,12 @@ import { encodeError } from '../errors.js'
 import type { ControlToNode, ControlToParent } from './control.js'
 
 export async function runNode(): Promise<void> {
-  const data = workerData as { name: string; setup: string | null; budget: number | null }
+  const data = workerData as { name: string; setup: string | null; budget: number | null; busyWaitUs: number }
   const parent = parentPort!
   const post = (m: ControlToParent) => parent.postMessage(m)
 
   const node = new Node(data.budget === null ? { name: data.name } : { name: data.name, budget: data.budget })
-  const transport = new WorkerTransport({ closeIsDown: false })
+  const transport = new WorkerTransport({ closeIsDown: false, busyWaitUs: data.busyWaitUs })
   const dist = new Distribution(node, transport)
   setCurrentDistribution(dist)
   // A setup module (registering error classes, warming caches) runs before the node reports

@@ -31,9 +31,15 @@ export const SPAWN_FAILED = 18 // id, error
 export const PG_JOIN = 19 //      scope, group, pids
 export const PG_LEAVE = 20 //     scope, group, pids
 export const PG_SYNC = 21 //      scope, [group, pids][]
+/**
+ * msg, to the target of the SEND frame just before it in the same batch: a stream to one
+ * pid carries the pid once per batch, not once per message (one string less to clone and
+ * allocate on each side, and the receiver's pid comparison becomes an identity check).
+ */
+export const SEND_MORE = 22
 
 /** Fields after the kind, per kind. */
-export const ARITY: readonly number[] = [2, 2, 2, 2, 4, 4, 2, 3, 2, 3, 2, 2, 3, 3, 2, 4, 7, 3, 2, 3, 3, 2]
+export const ARITY: readonly number[] = [2, 2, 2, 2, 4, 4, 2, 3, 2, 3, 2, 2, 3, 3, 2, 4, 7, 3, 2, 3, 3, 2, 1]
 
 /** Exit reasons on the wire: errors through the one serializer; anything uncloneable as its string form. */
 export function encodeReason(reason: unknown): unknown {

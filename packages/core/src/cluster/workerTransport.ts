@@ -5,6 +5,7 @@
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import type { Transport } from './transport.js'
+import { busyWait } from './busyWait.js'
 
 export class WorkerTransport implements Transport {
   private readonly ports = new Map<string, MessagePort>()
@@ -13,22 +14,28 @@ export class WorkerTransport implements Transport {
 
   private readonly unref: boolean
   private readonly closeIsDown: boolean
+  private readonly busyWaitUs: number
 
   /**
    * @param opts.unref ports do not keep the thread alive (the main thread: its workers do that)
    * @param opts.closeIsDown a port's 'close' means the peer is down. Off inside a cluster,
    *   where the parent sees the thread's exit (with its reason: error, exit code, heartbeat,
    *   out of memory) 1-2 ms after the close, and tells every node, so all agree on the reason.
+   * @param opts.busyWaitUs µs this thread keeps polling after each batch in or out (see busyWait.ts); 0 sleeps at once
    */
-  constructor(opts: { unref?: boolean; closeIsDown?: boolean } = {}) {
+  constructor(opts: { unref?: boolean; closeIsDown?: boolean; busyWaitUs?: number } = {}) {
     this.unref = opts.unref ?? false
     this.closeIsDown = opts.closeIsDown ?? true
+    this.busyWaitUs = opts.busyWaitUs ?? 0
   }
 
   connect(peer: string, link: unknown): void {
     const port = link as MessagePort
     this.ports.set(peer, port)
-    port.on('message', (batch: unknown[]) => this.onMsg(peer, batch))
+    port.on('message', (batch: unknown[]) => {
+      busyWait(this.busyWaitUs)
+      this.onMsg(peer, batch)
+    })
     // 'close' fires when the other end closes, including when its thread exits or is terminated.
     if (this.closeIsDown) port.on('close', () => {
       if (this.ports.get(peer) !== port) return
@@ -39,7 +46,10 @@ export class WorkerTransport implements Transport {
   }
 
   send(peer: string, batch: unknown[]): void {
-    this.ports.get(peer)?.postMessage(batch)
+    const port = this.ports.get(peer)
+    if (port === undefined) return
+    port.postMessage(batch)
+    busyWait(this.busyWaitUs)
   }
 
   onMessage(handler: (peer: string, batch: unknown[]) => void): void {
