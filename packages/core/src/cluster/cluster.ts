@@ -145,7 +145,9 @@ export class Cluster {
     if (this.members.has(name) || name === this.node.name) throw new RangeError(`options.name: a node named ${name} is already in the cluster`)
     if (o.budget !== undefined) assertPositiveInt(o.budget, 'options.budget')
     if (o.busyWaitUs !== undefined) assertNonNegativeInt(o.busyWaitUs, 'options.busyWaitUs')
-    const worker = new Worker(bootUrl, {
+    // Built JavaScript needs no loader: the thread starts at the entry itself, one module
+    // load fewer than through boot.mjs.
+    const worker = new Worker(this.tsx === null ? new URL(entryUrl) : bootUrl, {
       workerData: {
         name,
         boot: { entry: entryUrl, tsx: this.tsx },
