@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
-import { actorRef, isDownMessage, startCluster, type Cluster, type Pid, type Process } from '@troupe/core'
+import { actorRef, clusterDefaults, isDownMessage, startCluster, type Cluster, type Pid, type Process } from '@troupe/core'
 import { median, medianOf, type Record } from './harness.js'
 import { benchBuiltStart } from './builtStart.js'
 import type * as F from './fixtures/clusterBench.js'
@@ -18,20 +18,29 @@ const idle = actorRef<typeof F.idle>(fixtures, 'idle')
 const dieStamped = actorRef<typeof F.dieStamped>(fixtures, 'dieStamped')
 const bootUrl = new URL('../../packages/core/src/cluster/boot.mjs', import.meta.url)
 
-/** A raw worker: counts batches' messages (answering 'report' with the count) and echoes 'ping'. */
+/**
+ * A raw worker: counts batches' messages (answering 'report' with the count) and echoes
+ * 'ping'. With `spinUs`, it keeps its event loop turning that long after each ping, as a
+ * node's busy wait does (busyWait.ts), for a raw baseline of the same technique.
+ */
 const rawWorkerSource = `
 const { workerData } = require('node:worker_threads')
+const { performance } = require('node:perf_hooks')
 const port = workerData.port
-let n = 0
+let n = 0, until = 0
+const spin = () => { if (performance.now() < until) setImmediate(spin) }
 port.on('message', (m) => {
   if (m === 'report') { port.postMessage(n); n = 0 }
-  else if (m === 'ping') port.postMessage('pong')
+  else if (m === 'ping') {
+    port.postMessage('pong')
+    if (workerData.spinUs > 0) { until = performance.now() + workerData.spinUs / 1000; setImmediate(spin) }
+  }
   else n += m.length
 })`
 
-async function withRawWorker<T>(fn: (port: MessagePort) => Promise<T>): Promise<T> {
+async function withRawWorker<T>(fn: (port: MessagePort) => Promise<T>, spinUs = 0): Promise<T> {
   const { port1, port2 } = new MessageChannel()
-  const w = new Worker(rawWorkerSource, { eval: true, workerData: { port: port2 }, transferList: [port2] })
+  const w = new Worker(rawWorkerSource, { eval: true, workerData: { port: port2, spinUs }, transferList: [port2] })
   try {
     return await fn(port1)
   } finally {
@@ -70,11 +79,19 @@ async function rawBatched(port: MessagePort, n: number): Promise<number> {
   return n / (dt / 1000)
 }
 
-async function rawRtt(port: MessagePort, n: number): Promise<number> {
+async function rawRtt(port: MessagePort, n: number, spinUs = 0): Promise<number> {
   const xs: number[] = []
+  let until = 0
+  const spin = (): void => {
+    if (performance.now() < until) setImmediate(spin)
+  }
   for (let i = 0; i < n; i++) {
     const t0 = performance.now()
     port.postMessage('ping')
+    if (spinUs > 0) {
+      until = performance.now() + spinUs / 1000
+      setImmediate(spin)
+    }
     await once(port)
     xs.push((performance.now() - t0) * 1000)
   }
@@ -149,6 +166,10 @@ export async function benchCluster(record: Record): Promise<void> {
   }))
   record('raw.postmessage_batched', raw.batched / 1e6, 'M msgs/s')
   record('raw.postmessage_rtt_p50_us', raw.rtt, 'µs')
+  // Not asked for: the same round trip with both threads busy-waiting as long as a node does,
+  // to show what the cluster's busy wait costs over the raw technique.
+  const rawSpin = await withRawWorker((port) => rawRtt(port, 5000, clusterDefaults.busyWaitUs), clusterDefaults.busyWaitUs)
+  record('raw.postmessage_rtt_busywait_p50_us', rawSpin, 'µs')
 
   const c = await startCluster({ nodes: 1 })
   try {
@@ -163,6 +184,7 @@ export async function benchCluster(record: Record): Promise<void> {
     const p = await c.spawn('node1', ponger)
     const rtt = await clusterRtt(c, p, 5000)
     record('cluster.pingpong_rtt_p50_us', rtt, 'µs', { name: 'raw.postmessage_rtt_p50_us', value: raw.rtt })
+    record('cluster.pingpong_rtt_vs_busywait', rtt / rawSpin, 'x raw.postmessage_rtt_busywait_p50_us')
 
     for (let i = 0; i < 200; i++) await c.spawn('node1', idle)
     const spawns: number[] = []

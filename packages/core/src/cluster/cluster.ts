@@ -13,6 +13,8 @@ import { validNodeName } from '../pid.js'
 import { assertKnownOptions, assertNonNegativeInt, assertPositiveInt, describe } from '../validate.js'
 import { Distribution } from './distribution.js'
 import { WorkerTransport } from './workerTransport.js'
+import { shareSpinners } from './busyWait.js'
+import { availableParallelism } from 'node:os'
 import { peekCurrentDistribution, setCurrentDistribution } from './current.js'
 import { encodeReason } from './wire.js'
 import { decodeError } from '../errors.js'
@@ -110,6 +112,8 @@ export class Cluster {
   private readonly hb: { interval: number; timeout: number } | null
   private readonly defaults: Omit<NodeStartOptions, 'name'>
   private readonly tsx = tsxSpecifier()
+  /** How many of this cluster's threads busy-wait now (see busyWait.ts). */
+  private readonly spinners = new SharedArrayBuffer(4)
   private counter = 0
   private hbTimer: unknown = undefined
   private stopped = false
@@ -123,6 +127,7 @@ export class Cluster {
     this.hb = hb === false ? null : { ...clusterDefaults.heartbeat, ...hb }
     this.node = new Node({ name: opts.name ?? clusterDefaults.name, clock: this.clock })
     this.transport = new WorkerTransport({ unref: true, closeIsDown: false, busyWaitUs: opts.busyWaitUs ?? clusterDefaults.busyWaitUs })
+    shareSpinners(this.spinners, availableParallelism())
     this.dist = new Distribution(this.node, this.transport)
     if (peekCurrentDistribution() === null) setCurrentDistribution(this.dist)
     if (this.hb !== null) this.scheduleHeartbeat()
@@ -154,6 +159,7 @@ export class Cluster {
         setup: o.setup === undefined ? null : String(o.setup),
         budget: o.budget ?? null,
         busyWaitUs: o.busyWaitUs ?? clusterDefaults.busyWaitUs,
+        spinners: this.spinners,
       },
       ...(o.resourceLimits !== undefined ? { resourceLimits: o.resourceLimits } : {}),
     })

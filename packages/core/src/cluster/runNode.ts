@@ -10,17 +10,20 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import { Node } from '../node.js'
 import { Distribution } from './distribution.js'
 import { WorkerTransport } from './workerTransport.js'
+import { shareSpinners } from './busyWait.js'
+import { availableParallelism } from 'node:os'
 import { setCurrentDistribution } from './current.js'
 import { decodeReason } from './wire.js'
 import { encodeError } from '../errors.js'
 import type { ControlToNode, ControlToParent } from './control.js'
 
 export async function runNode(): Promise<void> {
-  const data = workerData as { name: string; setup: string | null; budget: number | null; busyWaitUs: number }
+  const data = workerData as { name: string; setup: string | null; budget: number | null; busyWaitUs: number; spinners: SharedArrayBuffer }
   const parent = parentPort!
   const post = (m: ControlToParent) => parent.postMessage(m)
 
   const node = new Node(data.budget === null ? { name: data.name } : { name: data.name, budget: data.budget })
+  shareSpinners(data.spinners, availableParallelism())
   const transport = new WorkerTransport({ closeIsDown: false, busyWaitUs: data.busyWaitUs })
   const dist = new Distribution(node, transport)
   setCurrentDistribution(dist)
