@@ -23,8 +23,10 @@ let spinning = false
 /** [threads spinning now] of this thread's cluster, and how many may. */
 let spinners: Int32Array | null = null
 let maxSpinners = Infinity
-/** The counter the running spin counted itself in (the cluster may change meanwhile). */
-let held: Int32Array | null = null
+/** [1 while this thread is counted in `spinners`], in shared memory: see {@link releaseSpinner}. */
+let mine: Int32Array | null = null
+/** The counters the running spin counted itself in (the cluster may change meanwhile). */
+let held: { count: Int32Array; mine: Int32Array } | null = null
 
 function spin(): void {
   if (performance.now() < until) {
@@ -32,8 +34,13 @@ function spin(): void {
     return
   }
   spinning = false
-  if (held !== null) Atomics.sub(held, 0, 1)
+  if (held !== null) releaseSpinner(held.count, held.mine)
   held = null
+}
+
+/** Whether this thread's loop is spinning now. @internal (tests) */
+export function isSpinning(): boolean {
+  return spinning
 }
 
 /** Keeps this thread's event loop turning for `windowUs` µs from now (0: no-op). */
@@ -42,18 +49,35 @@ export function busyWait(windowUs: number): void {
   const end = performance.now() + windowUs / 1000
   if (end > until) until = end
   if (spinning) return
-  if (spinners !== null && Atomics.add(spinners, 0, 1) >= maxSpinners) {
-    // Every core already has a spinner: sleep as usual.
-    Atomics.sub(spinners, 0, 1)
-    return
+  if (spinners !== null && mine !== null) {
+    if (Atomics.add(spinners, 0, 1) >= maxSpinners) {
+      // Every core already has a spinner: sleep as usual.
+      Atomics.sub(spinners, 0, 1)
+      return
+    }
+    Atomics.store(mine, 0, 1)
+    held = { count: spinners, mine }
   }
   spinning = true
-  held = spinners
   setImmediate(spin)
 }
 
-/** A cluster's spinner count, shared by its threads: `new SharedArrayBuffer(4)`. */
-export function shareSpinners(counter: SharedArrayBuffer, max: number): void {
+/**
+ * Joins a cluster's spinner count (`counter`, shared by its threads) with this thread's own
+ * flag (`own`, which the cluster also holds): both `new SharedArrayBuffer(4)`.
+ */
+export function shareSpinners(counter: SharedArrayBuffer, own: SharedArrayBuffer, max: number): void {
   spinners = new Int32Array(counter)
+  mine = new Int32Array(own)
   maxSpinners = max
+}
+
+/**
+ * Takes a thread out of the count if it is in it. The thread calls it when its window ends;
+ * the cluster calls it when the thread has exited, since a thread terminated mid-spin never
+ * gets there (otherwise each stopped node could keep a core's spinner slot for good). The
+ * exchange makes sure only one of the two does it.
+ */
+export function releaseSpinner(count: Int32Array, own: Int32Array): void {
+  if (Atomics.exchange(own, 0, 0) === 1) Atomics.sub(count, 0, 1)
 }

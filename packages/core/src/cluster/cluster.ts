@@ -13,7 +13,7 @@ import { validNodeName } from '../pid.js'
 import { assertKnownOptions, assertNonNegativeInt, assertPositiveInt, describe } from '../validate.js'
 import { Distribution } from './distribution.js'
 import { WorkerTransport } from './workerTransport.js'
-import { shareSpinners } from './busyWait.js'
+import { releaseSpinner, shareSpinners } from './busyWait.js'
 import { availableParallelism } from 'node:os'
 import { peekCurrentDistribution, setCurrentDistribution } from './current.js'
 import { encodeReason } from './wire.js'
@@ -127,7 +127,7 @@ export class Cluster {
     this.hb = hb === false ? null : { ...clusterDefaults.heartbeat, ...hb }
     this.node = new Node({ name: opts.name ?? clusterDefaults.name, clock: this.clock })
     this.transport = new WorkerTransport({ unref: true, closeIsDown: false, busyWaitUs: opts.busyWaitUs ?? clusterDefaults.busyWaitUs })
-    shareSpinners(this.spinners, availableParallelism())
+    shareSpinners(this.spinners, new SharedArrayBuffer(4), availableParallelism())
     this.dist = new Distribution(this.node, this.transport)
     if (peekCurrentDistribution() === null) setCurrentDistribution(this.dist)
     if (this.hb !== null) this.scheduleHeartbeat()
@@ -150,6 +150,7 @@ export class Cluster {
     if (this.members.has(name) || name === this.node.name) throw new RangeError(`options.name: a node named ${name} is already in the cluster`)
     if (o.budget !== undefined) assertPositiveInt(o.budget, 'options.budget')
     if (o.busyWaitUs !== undefined) assertNonNegativeInt(o.busyWaitUs, 'options.busyWaitUs')
+    const spinning = new SharedArrayBuffer(4)
     // Built JavaScript needs no loader: the thread starts at the entry itself, one module
     // load fewer than through boot.mjs.
     const worker = new Worker(this.tsx === null ? new URL(entryUrl) : bootUrl, {
@@ -160,6 +161,7 @@ export class Cluster {
         budget: o.budget ?? null,
         busyWaitUs: o.busyWaitUs ?? clusterDefaults.busyWaitUs,
         spinners: this.spinners,
+        spinning,
       },
       ...(o.resourceLimits !== undefined ? { resourceLimits: o.resourceLimits } : {}),
     })
@@ -189,6 +191,7 @@ export class Cluster {
       m.cause ??= e
     })
     worker.on('exit', (code) => {
+      releaseSpinner(new Int32Array(this.spinners), new Int32Array(spinning))
       const reason = m.cause ?? `exit code ${code}`
       // No-op once booted (a promise settles once); fails a boot the thread did not finish,
       // including one cut short by stopNode/stop.

@@ -18,12 +18,12 @@ import { encodeError } from '../errors.js'
 import type { ControlToNode, ControlToParent } from './control.js'
 
 export async function runNode(): Promise<void> {
-  const data = workerData as { name: string; setup: string | null; budget: number | null; busyWaitUs: number; spinners: SharedArrayBuffer }
+  const data = workerData as { name: string; setup: string | null; budget: number | null; busyWaitUs: number; spinners: SharedArrayBuffer; spinning: SharedArrayBuffer }
   const parent = parentPort!
   const post = (m: ControlToParent) => parent.postMessage(m)
 
   const node = new Node(data.budget === null ? { name: data.name } : { name: data.name, budget: data.budget })
-  shareSpinners(data.spinners, availableParallelism())
+  shareSpinners(data.spinners, data.spinning, availableParallelism())
   const transport = new WorkerTransport({ closeIsDown: false, busyWaitUs: data.busyWaitUs })
   const dist = new Distribution(node, transport)
   setCurrentDistribution(dist)
