@@ -21,15 +21,23 @@ beforeAll(() => {
     `export async function doubler(ctx) {
   for (;;) {
     const m = await ctx.receive()
-    ctx.send(m.from, { n: m.n * 2, node: ctx.node.name })
+    ctx.send(m.from, { n: m.n * 2, node: ctx.node.name, setup: globalThis.setupSaw })
   }
 }
 `,
   )
+  // Setup modules that import core while the node's thread is still evaluating it.
+  writeFileSync(join(dir, 'setupOk.js'), `import { clusterDefaults } from './core/index.js'\nglobalThis.setupSaw = typeof clusterDefaults\n`)
+  writeFileSync(join(dir, 'setupThrows.js'), `import './core/index.js'\nthrow new Error('setup refused')\n`)
   writeFileSync(
     join(dir, 'main.mjs'),
-    `import { actorRef, startCluster } from './core/index.js'
-const cluster = await startCluster({ nodes: 2 })
+    `import { actorRef, startCluster, NodeBootFailed } from './core/index.js'
+const cluster = await startCluster({ nodes: 2, nodeDefaults: { setup: new URL('./setupOk.js', import.meta.url).href } })
+try {
+  await cluster.startNode({ setup: new URL('./setupThrows.js', import.meta.url).href })
+} catch (e) {
+  console.log('boot failed:', NodeBootFailed.is(e), String(e.message))
+}
 const pid = await cluster.spawn('node2', actorRef(new URL('./actors.js', import.meta.url), 'doubler'))
 const answer = await new Promise((resolve) => {
   cluster.node.spawn(async (ctx) => {
@@ -55,6 +63,7 @@ it('runs a cluster and a remote JavaScript actor with plain node', async () => {
     )
   })
   expect(code, out).toBe(0)
-  expect(out).toMatch(/\{"n":42,"node":"node2"\}/)
+  expect(out).toMatch(/\{"n":42,"node":"node2","setup":"object"\}/)
+  expect(out).toMatch(/boot failed: true .*setup refused/)
   expect(out).toMatch(/threads left: 0/)
 }, 60_000)

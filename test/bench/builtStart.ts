@@ -35,7 +35,7 @@ async function nodeStart() {
 }
 await bareStart(); await nodeStart()
 const raw = [], node = []
-for (let i = 0; i < 7; i++) { raw.push(await bareStart()); node.push(await nodeStart()) }
+for (let i = 0; i < 15; i++) { raw.push(await bareStart()); node.push(await nodeStart()) }
 await c.stop()
 console.log(JSON.stringify({ raw: median(raw), node: median(node) }))
 `

@@ -115,6 +115,17 @@ describe('node failure', () => {
     expect(NodeBootFailed.is(e2)).toBe(true)
   })
 
+  it("a setup module may already send to the parent's node", async () => {
+    const c = await startCluster()
+    try {
+      const p = await probe(c.node, { name: 'setupProbe' })
+      const name = await c.startNode({ setup: new URL('./fixtures/setupSends.ts', import.meta.url) })
+      expect(await p.next()).toEqual({ setupOf: name })
+    } finally {
+      await c.stop()
+    }
+  })
+
   it('a node stopped gracefully: processes exit with shutdown, then nodedown with shutdown', async () => {
     const c = await startCluster({ nodes: 2 })
     try {

@@ -12,3 +12,19 @@ export type ControlToParent =
   | { readonly t: 'stopped' }
   /** The node's thread is ending: process.exit(code), or an uncaught exception (`error`, encoded). */
   | { readonly t: 'exiting'; readonly code: number; readonly error?: unknown }
+
+/** What a node's thread gets as `workerData`. */
+export interface NodeWorkerData {
+  readonly name: string
+  /** For boot.mjs: the module to import, and tsx's loader when running from sources. */
+  readonly boot: { readonly entry: string; readonly tsx: string | null }
+  readonly setup: string | null
+  readonly budget: number | null
+  readonly busyWaitUs: number
+  /** The cluster's spinner count and this thread's own flag (see busyWait.ts). */
+  readonly spinners: SharedArrayBuffer
+  readonly spinning: SharedArrayBuffer
+  readonly maxSpinners: number
+  /** The parent's node and the data port to it (transferred with the thread). */
+  readonly parent: { readonly peer: string; readonly port: unknown }
+}
