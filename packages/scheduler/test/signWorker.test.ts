@@ -5,7 +5,7 @@ import { toRecord, unsignedAssignmentMessage, zeroBlock, type AssignmentMessage 
 import { assignmentBytes, signedAssignment } from '../src/assignmentSigning.js'
 import { commitWith } from '../src/commit.js'
 import { canonicalBytes, hmacOfBytes, signatureId } from '../src/id.js'
-import { signBatched, signEd25519WithEncodings } from '../src/signWorker.js'
+import { signBatched, signEd25519WithEncodings, signingThread } from '../src/signWorker.js'
 import { verify } from '../src/verify.js'
 import { createWallet, sign, verifySignature, type Wallet } from '../src/wallet.js'
 
@@ -46,6 +46,31 @@ describe('signBatched (the worker signer)', () => {
     const sigs = await Promise.all(inputs.map((b) => signBatched(rsa, b)))
     sigs.forEach((sig, i) => expect(verifySignature('rsa', rsa.publicKey, inputs[i]!, sig)).toBe(true))
   }, 30_000)
+
+  it('a killed signing thread fails only what it still owed, every promise settles, and the next call starts another', async () => {
+    // Enough that the main thread, which signs from the back while the thread boots, cannot
+    // finish alone before the thread answers the first chunk (~0.4 s of signing for it).
+    const inputs = Array.from({ length: 10_000 }, (_, i) => Buffer.from(`kill ${i}`))
+    const settled = inputs.map(() => 0)
+    const all = inputs.map((b, i) =>
+      signEd25519WithEncodings(ed, b).finally(() => {
+        settled[i]!++
+      }),
+    )
+    // The thread signs from the front: the first signature is its first answer; most are still owed.
+    await all[0]
+    await signingThread()!.terminate()
+    const results = await Promise.allSettled(all)
+    expect(settled.every((n) => n === 1)).toBe(true)
+    const failed = results.filter((r) => r.status === 'rejected')
+    expect(failed.length).toBeGreaterThan(0)
+    for (const r of failed) expect(String((r as PromiseRejectedResult).reason)).toMatch(/signing worker exited/)
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') expect(verifySignature('ed25519', ed.publicKey, inputs[i]!, r.value.sig)).toBe(true)
+    })
+    const b = Buffer.from('after')
+    expect(verifySignature('ed25519', ed.publicKey, b, await signBatched(ed, b))).toBe(true)
+  })
 
   it('signs across turns', async () => {
     for (let i = 0; i < 3; i++) {
