@@ -8,12 +8,17 @@
 import type { Assignment, SignedFields } from './assignment.js'
 import { ASSIGNMENT_KEYS, toAssignmentMessage, type AssignmentMessage } from './assignmentMessage.js'
 import { keyidOf } from './commit.js'
+import { fastAssignmentBytes } from './assignmentBytes.js'
 import { canonicalBytesKnowing, hmacOfBytes, signatureId } from './id.js'
 import { deviceOf } from './message.js'
 import type { Wallet } from './wallet.js'
 
 /** The bytes both commitments of `unsigned` cover; `record.message` is `id(record.body, 'all')`. */
 export function assignmentBytes(record: Assignment, unsigned: AssignmentMessage): Uint8Array {
+  if (unsigned.body === record.body) {
+    const fast = fastAssignmentBytes(unsigned, record.message)
+    if (fast !== undefined) return fast
+  }
   return canonicalBytesKnowing(unsigned, ASSIGNMENT_KEYS, { msg: record.body, id: record.message })
 }
 

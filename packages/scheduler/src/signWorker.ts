@@ -130,12 +130,13 @@ interface Batch {
 /** Jobs per batch: `Batch.state` counts in 16 bits. */
 const MAX_BATCH = 0xffff
 
+const HELP_MIN = Number(process.env.HELP_MIN ?? 0)
 function takeBack(st: Int32Array): number {
   for (;;) {
     const v = Atomics.load(st, 0)
     const next = v & 0xffff
     const end = v >>> 16
-    if (next >= end) return -1
+    if (next + HELP_MIN >= end) return -1
     if (Atomics.compareExchange(st, 0, v, ((end - 1) << 16) | next) === v) return end - 1
   }
 }

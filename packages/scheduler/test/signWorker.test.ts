@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { nextAssignment } from '../src/assignment.js'
 import { toRecord, unsignedAssignmentMessage, zeroBlock, type AssignmentMessage } from '../src/assignmentMessage.js'
 import { assignmentBytes, signedAssignment } from '../src/assignmentSigning.js'
+import { fastAssignmentBytes } from '../src/assignmentBytes.js'
 import { commitWith } from '../src/commit.js'
 import { canonicalBytes, hmacOfBytes, signatureId } from '../src/id.js'
 import { signBatched, signEd25519WithEncodings, signingThread } from '../src/signWorker.js'
@@ -95,5 +96,33 @@ describe('signedAssignment (the server hot path)', () => {
       expect(stored).toEqual(toRecord(record, slow))
       expect(verify(msg)).toBe(true)
     }
+  })
+})
+
+describe('assignmentBytes (the direct encoder)', () => {
+  const cases: [string, { path?: string }, { height: number; hash: string; timestamp: number }, number, number][] = [
+    ['zero block, first slot', {}, zeroBlock, 0, 1_700_000_000_000],
+    ['a path, a real block, a large slot', { path: 'Eval/now' }, { height: 1_234_567, hash: 'h'.repeat(42) + 'A', timestamp: 1_700_000_000 }, 2 ** 40 + 3, 1_700_000_000_123],
+    ['fractional and negative numbers, -0', {}, { height: 0.5, hash: '', timestamp: -0 }, 7, -0],
+    ['a non-ASCII path (the general encoder)', { path: 'évaluer/☃' }, zeroBlock, 3, 1],
+  ]
+  for (const [name, extra, block, slot, timestamp] of cases) {
+    it(`writes exactly the canonical bytes: ${name}`, () => {
+      const body = { action: 'Eval', data: 'x', target: procId, ...extra }
+      const prev = slot === 0 ? undefined : { slot: slot - 1, hashChain: 'c'.repeat(42) + 'A' }
+      const record = nextAssignment(prev, procId, body, timestamp)
+      const unsigned = unsignedAssignmentMessage(record, block)
+      expect(Buffer.from(assignmentBytes(record, unsigned))).toEqual(Buffer.from(canonicalBytes(unsigned)))
+      const fast = fastAssignmentBytes(unsigned, record.message)
+      if (/^[\x00-\x7f]*$/.test(unsigned.path)) expect(Buffer.from(fast!)).toEqual(Buffer.from(canonicalBytes(unsigned)))
+      else expect(fast).toBeUndefined()
+    })
+  }
+
+  it('leaves what the general encoder refuses to it: a non-finite block height is InvalidMessage', () => {
+    const record = nextAssignment(undefined, procId, { action: 'Eval' }, 1)
+    const unsigned = unsignedAssignmentMessage(record, { height: Number.NaN, hash: 'A'.repeat(43), timestamp: 0 })
+    expect(fastAssignmentBytes(unsigned, record.message)).toBeUndefined()
+    expect(() => assignmentBytes(record, unsigned)).toThrow(/numbers must be finite/)
   })
 })
