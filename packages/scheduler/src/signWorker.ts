@@ -130,13 +130,17 @@ interface Batch {
 /** Jobs per batch: `Batch.state` counts in 16 bits. */
 const MAX_BATCH = 0xffff
 
-const HELP_MIN = Number(process.env.HELP_MIN ?? 0)
+function hasFree(st: Int32Array): boolean {
+  const v = Atomics.load(st, 0)
+  return (v & 0xffff) < (v >>> 16)
+}
+
 function takeBack(st: Int32Array): number {
   for (;;) {
     const v = Atomics.load(st, 0)
     const next = v & 0xffff
     const end = v >>> 16
-    if (next + HELP_MIN >= end) return -1
+    if (next >= end) return -1
     if (Atomics.compareExchange(st, 0, v, ((end - 1) << 16) | next) === v) return end - 1
   }
 }
@@ -254,18 +258,12 @@ class SignWorker {
 
   private readonly help = (): void => {
     this.helping = false
-    let batch: Batch | undefined
-    let i = -1
-    for (const b of this.posted.values()) {
-      const j = takeBack(b.state)
-      if (j < 0) continue
-      // Newest first: the furthest from the worker's front. Give back an older one taken.
-      if (batch !== undefined) this.signHere(batch, i)
-      batch = b
-      i = j
-    }
-    if (batch === undefined) return
-    this.signHere(batch, i)
+    // The newest batch with jobs left: the furthest from the worker's front.
+    let newest: Batch | undefined
+    for (const b of this.posted.values()) if (hasFree(b.state)) newest = b
+    if (newest === undefined) return
+    const i = takeBack(newest.state)
+    if (i >= 0) this.signHere(newest, i)
     this.helpSoon()
   }
 
