@@ -2,8 +2,9 @@
  * What a worker-thread node runs: a Node with its Distribution, and the control plane with
  * the parent (connect, nodedown, heartbeat, stop) on `parentPort`. The data plane (actor
  * messages) never touches `parentPort`: it goes through the MessagePorts of the
- * WorkerTransport. A function (rather than module code) so that a bundled build can export
- * it and start a node from a two-line entry that shares the bundle's one copy of core.
+ * WorkerTransport. A function (rather than module code) because this module is also part of
+ * what every thread loads with core: it runs only where the thread was started for it (see
+ * the end of this file, and nodeMain.ts).
  * @internal
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads'
