@@ -147,11 +147,7 @@ function takeBack(st: Int32Array): number {
 
 /** Collects the signatures asked for in one turn and hands them out in chunks. */
 class BatchSigner {
-  private readonly worker = new SignWorker()
-
-  thread(): Worker | undefined {
-    return this.worker.thread
-  }
+  readonly worker = new SignWorker()
   private waiting = new Map<KeyObject, Job[]>()
   private flushQueued = false
 
@@ -319,7 +315,7 @@ let shared: BatchSigner | undefined
 
 /** The signing thread now, if one runs. @internal (tests kill it) */
 export function signingThread(): Worker | undefined {
-  return shared?.thread()
+  return shared?.worker.thread
 }
 
 /**

@@ -219,11 +219,6 @@ export class Cluster {
     })
     await booted
     // The rest of the mesh: one channel to every node already up.
-    const connected = new Promise<void>((resolve) => {
-      m.onMessage = (c) => {
-        if (c.t === 'connected') resolve()
-      }
-    })
     const peers: { peer: string; port: unknown }[] = []
     const transfer = []
     for (const other of this.members.values()) {
@@ -238,6 +233,11 @@ export class Cluster {
     m.lastPong = this.clock.now()
     this.dist.connect(name, main.port1)
     if (peers.length === 0) return name
+    const connected = new Promise<void>((resolve) => {
+      m.onMessage = (c) => {
+        if (c.t === 'connected') resolve()
+      }
+    })
     worker.postMessage({ t: 'connect', peers } satisfies ControlToNode, transfer)
     await Promise.race([connected, m.exited])
     if ((m.state as Member['state']) === 'down') throw new NodeBootFailed({ node: name, reason: m.cause ?? 'exited while connecting' })

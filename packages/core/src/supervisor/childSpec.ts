@@ -122,3 +122,13 @@ export function normalizeChildSpec(spec: unknown, arg: string, idRequired: boole
     type,
   }
 }
+
+/**
+ * @internal The child spec of a nested supervisor of either kind: `type: 'supervisor'`,
+ * started with its already normalized `opts`; validated now, like a spec given to a supervisor.
+ */
+export function nestedSupervisorSpec(id: string, actor: ChildStart['actor'], opts: unknown, overrides: Pick<ChildSpec, 'restart' | 'shutdown'>): ChildSpec {
+  const spec: ChildSpec = { id, type: 'supervisor', start: { actor, args: [opts] }, ...overrides }
+  normalizeChildSpec(spec, 'spec', true)
+  return spec
+}

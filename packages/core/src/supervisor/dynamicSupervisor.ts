@@ -12,7 +12,7 @@ import { isExitMessage } from '../messages.js'
 import { defineBehaviour, reply, stop, type ReplyResult, type StopResult } from '../behaviour.js'
 import { assertKnownOptions, assertPid, describe } from '../validate.js'
 import { isName } from '../name.js'
-import { normalizeChildSpec, type ChildSpec, type DynamicChildSpec, type NormalizedChildSpec } from './childSpec.js'
+import { nestedSupervisorSpec, normalizeChildSpec, type ChildSpec, type DynamicChildSpec, type NormalizedChildSpec } from './childSpec.js'
 import { decideRestart } from './restartDecision.js'
 import { assertIntensityLimits, checkRestartIntensity, type IntensityLimits } from './restartIntensity.js'
 import { startChildProcess } from './startChildProcess.js'
@@ -212,10 +212,7 @@ export function dynamicSupervisorChild(
   options: DynamicSupervisorOptions = {},
   overrides: Pick<ChildSpec, 'restart' | 'shutdown'> = {},
 ): ChildSpec {
-  const opts = normalizeOptions(options)
-  const spec: ChildSpec = { id, type: 'supervisor', start: { actor: dynamicSupervisor, args: [opts] }, ...overrides }
-  normalizeChildSpec(spec, 'spec', true)
-  return spec
+  return nestedSupervisorSpec(id, dynamicSupervisor, normalizeOptions(options), overrides)
 }
 
 /**

@@ -18,7 +18,7 @@ import { defineBehaviour, reply, stop, type ReplyResult, type StopResult } from 
 import { CallExited, InitFailed } from '../errors.js'
 import { assertKnownOptions, describe } from '../validate.js'
 import { isName } from '../name.js'
-import { normalizeChildSpec, type ChildSpec, type NormalizedChildSpec } from './childSpec.js'
+import { nestedSupervisorSpec, normalizeChildSpec, type ChildSpec, type NormalizedChildSpec } from './childSpec.js'
 import { affectedChildren, decideRestart, STRATEGIES, type Strategy } from './restartDecision.js'
 import { assertIntensityLimits, checkRestartIntensity, type IntensityLimits } from './restartIntensity.js'
 import { startChildProcess } from './startChildProcess.js'
@@ -318,10 +318,7 @@ export function unwrapStartFailure(e: unknown): unknown {
  * })
  */
 export function supervisorChild(id: string, options: SupervisorOptions, overrides: Pick<ChildSpec, 'restart' | 'shutdown'> = {}): ChildSpec {
-  const opts = normalizeOptions(options)
-  const spec: ChildSpec = { id, type: 'supervisor', start: { actor: supervisor, args: [opts] }, ...overrides }
-  normalizeChildSpec(spec, 'spec', true)
-  return spec
+  return nestedSupervisorSpec(id, supervisor, normalizeOptions(options), overrides)
 }
 
 /**
