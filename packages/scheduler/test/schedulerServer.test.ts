@@ -134,9 +134,16 @@ describe('scheduler server: assignments', () => {
   it('pipelines: many requests in flight are written in group commits, answered in slot order', async () => {
     const g = gatedStore()
     let signed = 0
+    let calls = 0
+    // Slot 1 signs first: libuv's threads may finish later slots before it, and then the
+    // first write would take them too. Slots 2 and on start once slot 1's signature is back.
+    const slot1 = deferred<void>()
     const sign = async (w: Wallet, b: Uint8Array) => {
+      const call = calls++
+      if (call >= 2) await slot1.promise
       const sig = await walletSign(w, b)
       signed++
+      if (call === 1) slot1.resolve()
       return sig
     }
     const { registry } = await setup({ store: g.store as never, sign })
