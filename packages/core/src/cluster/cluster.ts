@@ -19,6 +19,7 @@ import { peekCurrentDistribution, setCurrentDistribution } from './current.js'
 import { encodeReason } from './wire.js'
 import { decodeError } from '../errors.js'
 import { NodeBootFailed } from './errors.js'
+import { devBundle } from './devBundle.js'
 import type { ActorArgs, ActorPid, ActorRef } from './actorRef.js'
 import type { ControlToNode, ControlToParent, NodeWorkerData } from './control.js'
 
@@ -86,7 +87,9 @@ interface Member {
 const collator = new Intl.Collator('en', { numeric: true })
 const byName = (a: string, b: string) => collator.compare(a, b)
 
-const here = import.meta.url
+/** Set in core's dev bundle (devBundle.ts): where this module's source is, so the paths below hold there too. */
+declare const TROUPE_CLUSTER_URL: string | undefined
+const here = typeof TROUPE_CLUSTER_URL === 'string' ? TROUPE_CLUSTER_URL : import.meta.url
 const ext = here.endsWith('.ts') ? '.ts' : '.js'
 const bootUrl = new URL('./boot.mjs', here)
 /** Set by scripts/build.mjs in the bundle: the chunk that starts a node itself (see runNode.ts). */
@@ -149,6 +152,9 @@ export class Cluster {
   async startNode(opts: NodeStartOptions = {}): Promise<string> {
     if (this.stopped) throw new Error('the cluster is stopped')
     assertKnownOptions(opts, NODE_START_OPTIONS, 'options')
+    // First, so that naming and registering the node below happen in one turn.
+    const core = this.tsx === null ? null : await devBundle(new URL('../', here))
+    if (this.stopped) throw new Error('the cluster is stopped')
     const o = { ...this.defaults, ...opts }
     let name = o.name
     if (name === undefined) do name = `${this.prefix}${++this.counter}`
@@ -166,7 +172,7 @@ export class Cluster {
     const worker = new Worker(this.tsx === null ? new URL(entryUrl) : bootUrl, {
       workerData: {
         name,
-        boot: { entry: entryUrl, tsx: this.tsx },
+        boot: { entry: core?.bundle ?? entryUrl, tsx: this.tsx, core },
         setup: o.setup === undefined ? null : String(o.setup),
         budget: o.budget ?? null,
         busyWaitUs: o.busyWaitUs ?? clusterDefaults.busyWaitUs,

@@ -1,3 +1,5 @@
+import type { DevBundle } from './devBundle.js'
+
 /** The control plane between the parent and a worker-thread node: boot, mesh, liveness, stop. @internal */
 export type ControlToNode =
   | { readonly t: 'connect'; readonly peers: readonly { readonly peer: string; readonly port: unknown }[] }
@@ -16,8 +18,8 @@ export type ControlToParent =
 /** What a node's thread gets as `workerData`. */
 export interface NodeWorkerData {
   readonly name: string
-  /** For boot.mjs: the module to import, and tsx's loader when running from sources. */
-  readonly boot: { readonly entry: string; readonly tsx: string | null }
+  /** For boot.mjs: the module to import, tsx's loader when running from sources, and then core's dev bundle (devBundle.ts) unless turned off. */
+  readonly boot: { readonly entry: string; readonly tsx: string | null; readonly core: DevBundle | null }
   readonly setup: string | null
   readonly budget: number | null
   readonly busyWaitUs: number
