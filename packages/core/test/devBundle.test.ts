@@ -2,7 +2,7 @@
  * Core's dev bundle (devBundle.ts): what nodes run when the cluster runs from TypeScript
  * sources. Building and caching on a small source tree, then real nodes under vitest.
  */
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -43,6 +43,16 @@ describe('building the dev bundle', () => {
     const changed = await buildDevBundle(sources, cache)
     expect(changed.bundle).not.toBe(first.bundle)
     expect((await import(changed.bundle)).answer).toBe(43)
+  })
+
+  it('keeps the bundles of two copies of the same sources apart (each points back at its own)', async () => {
+    write('cluster/answer.ts', 'export const answer: number = 42\n')
+    const copy = join(root, 'copy')
+    cpSync(join(root, 'src'), copy, { recursive: true })
+    const here = await buildDevBundle(sources, cache)
+    const there = await buildDevBundle(pathToFileURL(copy + '/'), cache)
+    expect(there.bundle).not.toBe(here.bundle)
+    expect(there.index).toBe(pathToFileURL(join(copy, 'index.ts')).href)
   })
 
   it('rejects with esbuild\'s error when the sources do not build', async () => {

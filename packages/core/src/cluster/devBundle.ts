@@ -56,6 +56,7 @@ function defaultCacheDir(): string {
 /** Builds (or finds) the bundle of `sourcesUrl/index.ts` in `cacheDir`. Exported for tests. */
 export async function buildDevBundle(sourcesUrl: URL, cacheDir: string): Promise<DevBundle> {
   const sources = fileURLToPath(sourcesUrl)
+  // The sources' place is part of the key: the bundle points back at it (source map, boot.mjs).
   const dir = join(cacheDir, sourcesHash(sources))
   const file = join(dir, 'core.mjs')
   const found: DevBundle = { index: new URL('index.ts', sourcesUrl).href, bundle: pathToFileURL(file).href, sources: sourcesUrl.href }
@@ -96,7 +97,7 @@ export async function buildDevBundle(sourcesUrl: URL, cacheDir: string): Promise
 
 /** sha256 over every source file's path and content, in a fixed order. */
 function sourcesHash(sources: string): string {
-  const h = createHash('sha256').update(FORMAT)
+  const h = createHash('sha256').update(FORMAT).update(`\0${sources}`)
   const files = (readdirSync(sources, { recursive: true }) as string[]).filter((f) => /\.(ts|mts|mjs|js)$/.test(f)).sort()
   for (const f of files) h.update(`\0${f}\0`).update(readFileSync(join(sources, f)))
   return h.digest('base64url').slice(0, 22)
