@@ -18,7 +18,7 @@ export type ControlToParent =
 /** What a node's thread gets as `workerData`. */
 export interface NodeWorkerData {
   readonly name: string
-  /** For boot.mjs: the module to import, tsx's loader when running from sources, and then core's dev bundle (devBundle.ts) unless turned off. */
+  /** For boot.mjs: the module to import, tsx's loader when running from sources, and from sources also core's dev bundle (devBundle.ts) unless it is turned off. */
   readonly boot: { readonly entry: string; readonly tsx: string | null; readonly core: DevBundle | null }
   readonly setup: string | null
   readonly budget: number | null
