@@ -7,7 +7,20 @@ import { checkProcId, checkRange, checkWrite, type AssignmentStore, type Latest 
 export interface LmdbStoreOptions {
   /** Directory of the LMDB environment; created if missing. Required. */
   readonly path: string
+  /**
+   * Writes of at least this many assignments commit on the calling thread, blocking it for
+   * the commit and its sync; smaller ones go to lmdb-js's write thread. Default 32; 0 commits
+   * every write inline, `Infinity` none. Why: on a machine whose cores are busy (signing,
+   * serving), the write thread waits for a core before it commits: a 64-assignment group
+   * commit took 1.6-2 ms that way here, against 0.6 ms inline, and each scheduler server's
+   * throughput is bounded by its clients divided by that latency. Blocking for one sync is
+   * worth it when dozens of assignments share it, not for one or two (RSA's slow signatures
+   * give small writes: inline commits of those cost assign_rsa 12%).
+   */
+  readonly inlineCommitMin?: number
 }
+
+export const lmdbStoreDefaults = { inlineCommitMin: 32 } as const
 
 // Key = ascii(procId) (43 bytes) || slot as 8-byte big-endian: byte order is (process, slot)
 // order, so a process's slots are one contiguous, numerically sorted range.
@@ -57,6 +70,10 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<Assignme
   if (typeof options?.path !== 'string' || options.path === '') {
     throw new InvalidOption({ option: 'options.path', expected: 'a non-empty string' })
   }
+  const inlineMin = options.inlineCommitMin ?? lmdbStoreDefaults.inlineCommitMin
+  if (!(inlineMin === Infinity || (Number.isSafeInteger(inlineMin) && inlineMin >= 0))) {
+    throw new InvalidOption({ option: 'options.inlineCommitMin', expected: 'a non-negative integer or Infinity' })
+  }
   // msgpack keeps Uint8Array bodies; records off, because every `commitments` map has its own
   // key set (commitment IDs) and would each become a shared structure.
   const db: Database<Row, Buffer> = open({
@@ -86,6 +103,21 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<Assignme
     return undefined
   }
 
+  // Both ways check that the first slot is free inside the write transaction, atomically with
+  // the puts: that guards against another writer of the same environment.
+  const commit = (procId: string, assignments: readonly Assignment[]): boolean | Promise<boolean> => {
+    const first = keyOf(procId, assignments[0]!.slot)
+    if (assignments.length >= inlineMin)
+      return db.transactionSync(() => {
+        if (db.doesExist(first)) return false
+        for (const a of assignments) db.putSync(keyOf(procId, a.slot), toRow(a))
+        return true
+      })
+    return db.ifNoExists(first, () => {
+      for (const a of assignments) void db.put(keyOf(procId, a.slot), toRow(a))
+    })
+  }
+
   return {
     async latest(procId) {
       open_()
@@ -106,13 +138,8 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<Assignme
       if (first === undefined) return
       const tail = checkWrite(procId, assignments, tails.get(procId) ?? lastOnDisk(procId)?.slot ?? -1)
       tails.set(procId, tail)
-      // The condition guards against another writer of the same environment: it is checked
-      // inside the write transaction, so it is atomic with the puts.
-      const written = db.ifNoExists(keyOf(procId, first.slot), () => {
-        for (const a of assignments) void db.put(keyOf(procId, a.slot), toRow(a))
-      })
       try {
-        if (!(await written)) throw new SlotConflict({ procId, expected: first.slot + 1, got: first.slot })
+        if (!(await commit(procId, assignments))) throw new SlotConflict({ procId, expected: first.slot + 1, got: first.slot })
       } catch (err) {
         tails.delete(procId)
         throw err

@@ -23,10 +23,10 @@ interface Ack {
 }
 
 /** Runs the fixture until it has acknowledged `killAfter` assignments, then SIGKILLs it. */
-function runAndKill(store: string, id: string, killAfter: number): Promise<Ack[]> {
+function runAndKill(store: string, id: string, killAfter: number, inlineCommitMin: number): Promise<Ack[]> {
   return new Promise((resolve, reject) => {
     const acks: Ack[] = []
-    const child = fork(fixture, [store, id, '100000', '64'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(fixture, [store, id, '100000', '64', String(inlineCommitMin)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     child.on('message', (m: Partial<Ack> & { done?: boolean }) => {
       if (m.slot === undefined) return
       acks.push(m as Ack)
@@ -48,11 +48,15 @@ async function readAll(registry: Parameters<typeof getSchedule>[0], id: string):
 }
 
 describe('crash safety (local_confirmation on LMDB)', () => {
-  it('keeps every acknowledged assignment across kill -9, dense, chained, never reused', async () => {
-    const dir = path.join(root, 'db')
+  // Both ways an LMDB store commits (see LmdbStoreOptions.inlineCommitMin), each alone.
+  it.each([
+    ['inline', 0],
+    ['on the write thread', Infinity],
+  ])('keeps every acknowledged assignment across kill -9, dense, chained, never reused (commits %s)', async (how, inlineCommitMin) => {
+    const dir = path.join(root, `db-${how}`)
     const id = procId('crash')
-    const first = await runAndKill(dir, id, 2000)
-    const second = await runAndKill(dir, id, 500) // a restart that recovers, then dies again
+    const first = await runAndKill(dir, id, 2000, inlineCommitMin)
+    const second = await runAndKill(dir, id, 500, inlineCommitMin) // a restart that recovers, then dies again
     const acked = [...first, ...second]
 
     const store = await openLmdbStore({ path: dir })

@@ -15,6 +15,9 @@ afterAll(() => {
 })
 
 describeStoreContract('lmdb', () => openLmdbStore({ path: freshPath() }))
+// The contract's writes are small: these two run it with every commit inline, then none.
+describeStoreContract('lmdb, every commit inline', () => openLmdbStore({ path: freshPath(), inlineCommitMin: 0 }))
+describeStoreContract('lmdb, every commit on the write thread', () => openLmdbStore({ path: freshPath(), inlineCommitMin: Infinity }))
 
 describe('lmdb store', () => {
   it('keeps acknowledged writes across close and reopen', async () => {
@@ -35,9 +38,12 @@ describe('lmdb store', () => {
     await again.close()
   })
 
-  it('lets only one of two stores on the same environment write a slot', async () => {
+  it.each([
+    ['on the write thread', Infinity],
+    ['inline', 0],
+  ])('lets only one of two stores on the same environment write a slot (commits %s)', async (_, inlineCommitMin) => {
     const dir = freshPath()
-    const [x, y] = [await openLmdbStore({ path: dir }), await openLmdbStore({ path: dir })]
+    const [x, y] = [await openLmdbStore({ path: dir, inlineCommitMin }), await openLmdbStore({ path: dir, inlineCommitMin })]
     const [a0] = assignments(P1, 1)
     const results = await Promise.allSettled([x.write(P1, [a0!]), y.write(P1, [a0!])])
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
@@ -46,8 +52,28 @@ describe('lmdb store', () => {
     await Promise.all([x.close(), y.close()])
   })
 
+  it('commits big writes inline and small ones on the write thread, in order, all readable after reopen', async () => {
+    const dir = freshPath()
+    const all = assignments(P1, 200)
+    const store = await openLmdbStore({ path: dir, inlineCommitMin: 50 })
+    // 3 small (write thread), then 60 and 100 (inline), then 37 small again, issued without waiting.
+    const cuts = [0, 3, 63, 163, 200]
+    await Promise.all(cuts.slice(1).map((end, i) => store.write(P1, all.slice(cuts[i], end))))
+    expect(await store.read(P1, 0)).toEqual(all)
+    await store.close()
+    const again = await openLmdbStore({ path: dir })
+    expect((await again.latest(P1))?.slot).toBe(199)
+    expect(await again.read(P1, 0)).toEqual(all)
+    await again.close()
+  })
+
   it('validates its options', async () => {
     expect(InvalidOption.is(await rejection(openLmdbStore({ path: '' })))).toBe(true)
     expect(InvalidOption.is(await rejection(openLmdbStore(undefined as never)))).toBe(true)
+    for (const bad of [-1, 1.5, Number.NaN, '32']) {
+      const err = await rejection(openLmdbStore({ path: freshPath(), inlineCommitMin: bad as number }))
+      expect(InvalidOption.is(err)).toBe(true)
+      expect(String((err as Error).message)).toMatch(/inlineCommitMin/)
+    }
   })
 })
