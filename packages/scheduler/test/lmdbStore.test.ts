@@ -52,7 +52,7 @@ describe('lmdb store', () => {
     await Promise.all([x.close(), y.close()])
   })
 
-  it('commits big writes inline and small ones on the write thread, in order, all readable after reopen', async () => {
+  it('commits big writes inline and small ones on the write thread, all readable, after reopen too', async () => {
     const dir = freshPath()
     const all = assignments(P1, 200)
     const store = await openLmdbStore({ path: dir, inlineCommitMin: 50 })
