@@ -10,6 +10,7 @@ export type { ProcessContext, ProcessInfo, ProcessStatus, ReceiveOptions, Messag
 export {
   PendingItem,
   PendingQueue,
+  RingBuffer,
   definePolicy,
   keyedPolicy,
   validatePolicy,

@@ -5,6 +5,7 @@ import {
   InvalidPolicyKey,
   PendingItem,
   PendingQueue,
+  RingBuffer,
   byMethod,
   definePolicy,
   earliestDeadlineFirst,
@@ -311,5 +312,22 @@ describe('validatePolicy', () => {
 
   it('guards the PendingQueue constructor too', () => {
     expect(() => new PendingQueue('fifo' as never)).toThrow('policy must be a policy made by definePolicy/keyedPolicy, got "fifo"')
+  })
+})
+
+describe('RingBuffer', () => {
+  it('peeks at the oldest item without taking it, across growth and wrap-around', () => {
+    const r = new RingBuffer<number>(2)
+    expect(r.peek()).toBeUndefined()
+    r.push(1)
+    r.push(2)
+    expect(r.shift()).toBe(1)
+    r.push(3)
+    r.push(4) // grows past 2 while the head is not at 0
+    expect(r.peek()).toBe(2)
+    expect(r.size).toBe(3)
+    expect(r.toArray()).toEqual([2, 3, 4])
+    r.clear()
+    expect(r.peek()).toBeUndefined()
   })
 })

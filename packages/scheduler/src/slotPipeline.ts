@@ -14,7 +14,7 @@
  * are in order and one at a time, so the next request gets slot k as if the failed ones never
  * happened. The alternative, re-signing the later ones on a new chain, would reorder clients.
  */
-import { describeReason, type ReplyTo } from '@troupe/core'
+import { RingBuffer, describeReason, type ReplyTo } from '@troupe/core'
 import { nextAssignment, type Assignment } from './assignment.js'
 import { toRecord, unsignedAssignmentMessage, type AssignmentMessage, type BlockInfo } from './assignmentMessage.js'
 import { AssignmentFailed, SchedulerStopped, UnverifiedMessage } from './errors.js'
@@ -82,8 +82,7 @@ const ok = (value: AssignmentMessage): ServerReply => ({ ok: true, value })
 const fail = (error: Error): ServerReply => ({ ok: false, error })
 
 export class SlotPipeline {
-  private queue: (Queued | undefined)[] = []
-  private qh = 0
+  private queue = new RingBuffer<Queued>()
   private pruneAt = 64
   private slots: (InFlight | undefined)[] = []
   private sh = 0
@@ -124,7 +123,7 @@ export class SlotPipeline {
     this.queue.push(q)
     // While the head waits (loading, verifying, at capacity), expired requests pile up behind
     // it: sweep them when the queue has doubled since the last sweep (amortized O(1)).
-    if (this.queue.length - this.qh >= this.pruneAt) this.prune()
+    if (this.queue.size >= this.pruneAt) this.prune()
   }
 
   verified(q: Queued, ok: boolean): void {
@@ -135,15 +134,15 @@ export class SlotPipeline {
   admit(): void {
     if (this.closing || !this.fx.alive()) return
     const now = this.fx.now()
-    while (this.qh < this.queue.length && this.slots.length - this.sh < this.maxInFlight) {
-      const q = this.queue[this.qh]!
+    while (this.queue.size > 0 && this.slots.length - this.sh < this.maxInFlight) {
+      const q = this.queue.peek()!
       // The caller's own timer fires at the same deadline: it has given up, so no slot.
       if (now >= q.deadline) {
-        this.shift()
+        this.queue.shift()
         continue
       }
       if (q.verdict === undefined) break
-      this.shift()
+      this.queue.shift()
       if (q.verdict === true) this.reserve(q, now)
       else this.fx.reply(q.from, fail(q.verdict))
     }
@@ -252,7 +251,7 @@ export class SlotPipeline {
       hashChain: this.chain ?? '',
       mode: this.mode,
       durable: this.durable,
-      queued: this.queue.length - this.qh,
+      queued: this.queue.size,
       inFlight: this.slots.length - this.sh,
     }
   }
@@ -329,29 +328,15 @@ export class SlotPipeline {
     this.trim()
   }
 
-  private shift(): void {
-    this.queue[this.qh++] = undefined
-    if (this.qh === this.queue.length) {
-      this.queue = []
-      this.qh = 0
-    } else if (this.qh > 1024 && this.qh * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.qh)
-      this.qh = 0
-    }
-  }
-
   private prune(): void {
     const now = this.fx.now()
-    const kept = this.queue.slice(this.qh).filter((q) => q!.deadline > now)
-    this.queue = kept
-    this.qh = 0
-    this.pruneAt = Math.max(64, kept.length * 2)
+    this.queue.filter((q) => q.deadline > now)
+    this.pruneAt = Math.max(64, this.queue.size * 2)
   }
 
   private rejectQueued(reason: unknown): void {
     const error = new SchedulerStopped({ procId: this.procId, reason: describeReason(reason) })
-    for (let i = this.qh; i < this.queue.length; i++) this.fx.reply(this.queue[i]!.from, fail(error))
-    this.queue = []
-    this.qh = 0
+    for (const q of this.queue.toArray()) this.fx.reply(q.from, fail(error))
+    this.queue.clear()
   }
 }

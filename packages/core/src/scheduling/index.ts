@@ -5,3 +5,4 @@ export type { DefinePolicyOptions, FifoPolicy, FunctionPolicy, KeyedPolicy, Poli
 export { byMethod, earliestDeadlineFirst, fifo, priorityBy, random } from './builtins.js'
 export type { PriorityByOptions } from './builtins.js'
 export { PendingQueue } from './pendingQueue.js'
+export { RingBuffer } from './ringBuffer.js'

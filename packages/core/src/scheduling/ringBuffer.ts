@@ -28,6 +28,11 @@ export class RingBuffer<T> {
     this.n++
   }
 
+  /** The oldest item, left in place. */
+  peek(): T | undefined {
+    return this.n === 0 ? undefined : this.buf[this.head]
+  }
+
   /** Removes and returns the oldest item. */
   shift(): T | undefined {
     if (this.n === 0) return undefined
